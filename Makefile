@@ -1,0 +1,71 @@
+# The platform's commands. `make demo` and `make test` work on a fresh machine.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+MANAGE := $(PYTHON) manage.py
+UV := $(BIN)/uv
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.installed
+
+.PHONY: help install assets messages migrate demo serve test test-fast lint bench clean
+
+help:
+	@echo "make demo   set up everything and serve the demo city on http://127.0.0.1:8000/"
+	@echo "make test   set up what tests need and run the whole suite"
+	@echo "make bench  benchmarks on PostgreSQL with the large data set (see docs/benchmarks.md)"
+
+$(PYTHON):
+	$(PY) -m venv $(VENV)
+
+$(STAMP): requirements.lock pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip sync -q --python $(PYTHON) requirements.lock
+	$(UV) pip install -q --python $(PYTHON) --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Copy the pinned npm assets into static files (never a CDN at run time).
+assets: node_modules/.package-lock.json
+	@mkdir -p dangjian/static/vendor/bootstrap dangjian/static/vendor/htmx dangjian/static/vendor/echarts dangjian/static/vendor/bootstrap-icons
+	@cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js dangjian/static/vendor/bootstrap/
+	@cp node_modules/htmx.org/dist/htmx.min.js dangjian/static/vendor/htmx/
+	@cp node_modules/echarts/dist/echarts.min.js dangjian/static/vendor/echarts/
+	@cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts dangjian/static/vendor/bootstrap-icons/
+
+messages: $(STAMP)
+	$(MANAGE) compile_catalog
+
+var:
+	mkdir -p var
+
+migrate: $(STAMP) var
+	$(MANAGE) migrate -v 0
+
+demo: install assets messages migrate
+	$(MANAGE) seed_demo --scale small --seed 1 --if-empty
+	$(MANAGE) demo_accounts
+	@echo "Serving on http://127.0.0.1:8000/ (the background worker runs beside it; Ctrl+C stops both)"
+	@trap 'kill 0' INT TERM EXIT; $(MANAGE) db_worker --queue-name '*' & $(MANAGE) runserver 127.0.0.1:8000 --noreload
+
+serve: install
+	@trap 'kill 0' INT TERM EXIT; $(MANAGE) db_worker --queue-name '*' & $(MANAGE) runserver 127.0.0.1:8000
+
+# Browser tests need Debian's chromium and fonts-noto-cjk; .ci/run installs them.
+test: install assets messages var
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run -v 0
+	$(BIN)/pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install assets
+	$(PYTHON) -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules var/*.sqlite3 dangjian/static/vendor

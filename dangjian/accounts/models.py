@@ -1,0 +1,48 @@
+"""Users (用户) and their role assignments (角色授权)."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.access import Role
+
+
+class User(AbstractUser):
+    """A person who logs in: an organizer, secretary, member, auditor or administrator.
+
+    A user linked to a member record (``user.member``) sees the "my" pages. Residents are users
+    without a member record.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def get_full_name(self):
+        return self.full_name or super().get_full_name()
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user over an organization and everything below it."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("organization"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="role_assignments",
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "organization"], name="role_assignment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organization or '—'}"

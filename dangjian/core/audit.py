@@ -1,0 +1,77 @@
+"""The one way to write the audit log, and the one place that names its action codes."""
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry
+
+# Dotted action codes, rendered to readable text here and nowhere else.
+ACTION_LABELS = {
+    "organization.created": _("Organization created"),
+    "organization.updated": _("Organization updated"),
+    "organization.renamed": _("Organization renamed"),
+    "organization.moved": _("Organization moved"),
+    "organization.merged": _("Organization merged"),
+    "organization.merged_into": _("Organizations merged into this one"),
+    "organization.split": _("Organization split"),
+    "organization.dissolved": _("Organization dissolved"),
+    "post.appointed": _("Leadership post filled"),
+    "post.ended": _("Leadership post ended"),
+    "member.created": _("Member added"),
+    "member.updated": _("Member updated"),
+    "member.moved": _("Member moved to another organization"),
+    "member.revealed": _("Personal data revealed"),
+    "member.imported": _("Members imported"),
+    "member.exported": _("Members exported"),
+    "duty_post.created": _("Duty post assigned"),
+    "pledge.created": _("Pledge made"),
+    "user.password_reset": _("Password reset"),
+    "role.granted": _("Role granted"),
+    "role.revoked": _("Role revoked"),
+}
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, code))
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def diff(before: dict, after: dict) -> dict:
+    """The fields whose value changed, as {field: [old, new]} in plain JSON."""
+    return {k: [_plain(before.get(k)), _plain(v)] for k, v in after.items() if before.get(k) != v}
+
+
+def audit_log(*, actor, action: str, obj=None, organization=None, changes: dict | None = None,
+              note: str = "") -> AuditEntry:
+    """Record one audited event. Call inside the service's transaction."""
+    if action not in ACTION_LABELS:
+        raise ValueError(f"Unknown audit action {action!r}")
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        organization=organization,
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        note=note[:500],
+    )
+
+
+def history_for(obj):
+    """Audit entries about one object, newest first."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")

@@ -1,0 +1,78 @@
+"""Shared records: the audit log (操作日志) and the versioned rule packs (规则包)."""
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One recorded change or sensitive read: who did what to which object, and what changed.
+
+    Written only through :func:`dangjian.core.audit.audit_log`; never updated or deleted by the
+    application.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("organization"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries cannot be deleted.")
+
+
+class RulePack(models.Model):
+    """A versioned set of rules (规则包) loaded from a reviewed TOML file in ``rules/``.
+
+    A pack with an organization is a local override that applies to that organization's
+    subtree; the national packs have none. The newest pack in force on a day wins.
+    """
+
+    code = models.CharField(_("code"), max_length=64)
+    version = models.CharField(_("version"), max_length=32)
+    title = models.CharField(_("title"), max_length=200)
+    effective_from = models.DateField(_("effective from"))
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("applies to"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="rule_packs",
+    )
+    organization_code = models.CharField(_("organization code"), max_length=32, blank=True)
+    data = models.JSONField(_("rules"), default=dict)
+    source = models.CharField(_("source file"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("rule pack")
+        verbose_name_plural = _("rule packs")
+        ordering = ["-effective_from", "code"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="rulepack_code_version")]
+
+    def __str__(self):
+        return f"{self.code} {self.version}"

@@ -1,0 +1,108 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class MemberStatus(models.TextChoices):
+    """Standing of a member; the last six are the ways membership ends (出党)."""
+
+    PROBATIONARY = "probationary", _("Probationary member")
+    FULL = "full", _("Full member")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    SUSPENDED = "suspended", _("Membership suspended")
+    DIED = "died", _("Died")
+    RESIGNED = "resigned", _("Resigned")
+    LAPSED = "lapsed", _("Left of own accord")
+    REMOVED = "removed", _("Removed from the roll")
+    EXPELLED = "expelled", _("Expelled")
+    PROBATION_CANCELLED = "probation_cancelled", _("Probation cancelled")
+
+
+# Statuses of members still on the roster.
+ON_ROLL = (MemberStatus.PROBATIONARY, MemberStatus.FULL, MemberStatus.LOST_CONTACT, MemberStatus.SUSPENDED)
+
+
+class Category(models.TextChoices):
+    """Statistical category (党员类别); dues use a separate basis."""
+
+    EMPLOYED = "employed", _("Employed")
+    RETIRED = "retired", _("Retired")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    STUDENT = "student", _("Student")
+    FARMER = "farmer", _("Farmer or herder")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    OTHER = "other", _("Other")
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+    UNDERGRADUATE = "undergraduate", _("University")
+    COLLEGE = "college", _("Junior college")
+    SECONDARY = "secondary", _("Senior secondary")
+    JUNIOR = "junior", _("Junior secondary")
+    PRIMARY = "primary", _("Primary or below")
+
+
+class Ethnicity(models.TextChoices):
+    """The 56 official ethnic groups, coded as in GB/T 3304."""
+
+    HAN = "01", _("Han")
+    MONGOL = "02", _("Mongol")
+    HUI = "03", _("Hui")
+    TIBETAN = "04", _("Tibetan")
+    UYGHUR = "05", _("Uyghur")
+    MIAO = "06", _("Miao")
+    YI = "07", _("Yi")
+    ZHUANG = "08", _("Zhuang")
+    BOUYEI = "09", _("Bouyei")
+    KOREAN = "10", _("Korean")
+    MANCHU = "11", _("Manchu")
+    DONG = "12", _("Dong")
+    YAO = "13", _("Yao")
+    BAI = "14", _("Bai")
+    TUJIA = "15", _("Tujia")
+    HANI = "16", _("Hani")
+    KAZAKH = "17", _("Kazakh")
+    DAI = "18", _("Dai")
+    LI = "19", _("Li")
+    LISU = "20", _("Lisu")
+    VA = "21", _("Va")
+    SHE = "22", _("She")
+    GAOSHAN = "23", _("Gaoshan")
+    LAHU = "24", _("Lahu")
+    SUI = "25", _("Sui")
+    DONGXIANG = "26", _("Dongxiang")
+    NAXI = "27", _("Nakhi")
+    JINGPO = "28", _("Jingpo")
+    KYRGYZ = "29", _("Kyrgyz")
+    TU = "30", _("Tu")
+    DAUR = "31", _("Daur")
+    MULAO = "32", _("Mulao")
+    QIANG = "33", _("Qiang")
+    BLANG = "34", _("Blang")
+    SALAR = "35", _("Salar")
+    MAONAN = "36", _("Maonan")
+    GELAO = "37", _("Gelao")
+    XIBE = "38", _("Xibe")
+    ACHANG = "39", _("Achang")
+    PUMI = "40", _("Pumi")
+    TAJIK = "41", _("Tajik")
+    NU = "42", _("Nu")
+    UZBEK = "43", _("Uzbek")
+    RUSSIAN = "44", _("Russian")
+    EVENKI = "45", _("Evenki")
+    DEANG = "46", _("De'ang")
+    BONAN = "47", _("Bonan")
+    YUGUR = "48", _("Yugur")
+    GIN = "49", _("Gin")
+    TATAR = "50", _("Tatar")
+    DERUNG = "51", _("Derung")
+    OROQEN = "52", _("Oroqen")
+    HEZHEN = "53", _("Hezhen")
+    MONPA = "54", _("Monpa")
+    LHOBA = "55", _("Lhoba")
+    JINO = "56", _("Jino")

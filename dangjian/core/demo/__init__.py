@@ -1,0 +1,1 @@
+"""The demo city: a deterministic, realistic data set for demos, tests and benchmarks."""

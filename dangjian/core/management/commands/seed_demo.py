@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from dangjian.core.demo import city
+from dangjian.organizations.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Load the demo city (deterministic for a seed): small, city (~10,000 members) or large (1,000,000)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["small", "city", "large"], default="small")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if organizations exist already.")
+
+    def handle(self, *args, scale, seed, if_empty, **options):
+        if Organization.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already holds organizations; the demo city is not loaded again.")
+                return
+            raise CommandError("The database already holds organizations; use a fresh database.")
+        if scale == "large":
+            from bench.scale import build_large
+
+            build_large(seed=seed, stdout=self.stdout)
+        else:
+            city.build(scale=scale, seed=seed)
+        from dangjian.members.models import Member
+
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo city ({scale}) loaded: {Organization.objects.count()} organizations, "
+            f"{Member.objects.count()} members."
+        ))

@@ -1,5 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
 from django.urls import include, path
+
+from dangjian.accounts.urls import auth_patterns
 
 urlpatterns = [
     path("", include("dangjian.core.urls")),
+    path("", include("dangjian.accounts.urls")),
+    path("", include(auth_patterns)),
+    path("orgs/", include("dangjian.organizations.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("api/", include("config.api_urls")),
+    path("django-admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,100 @@
+"""Pages every user has: the workbench (工作台), the audit log, health check, preferences."""
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import member_breakdown, scope_roots, structure_warnings, terms_ending
+
+from .access import has_any_scope, user_scope
+from .models import AuditEntry
+
+
+@login_required
+def home(request):
+    """The workbench: what the rules say is due for this user, then the figures of their scope."""
+    roots = scope_roots(request.user)
+    today = timezone.localdate()
+    todos, figures = [], []
+    for root in roots[:5]:
+        for post in terms_ending(root, on=today)[:50]:
+            todos.append({"kind": "term", "post": post, "when": post.term_end, "overdue": post.term_end < today})
+        for warning in structure_warnings(root, limit=50):
+            todos.append({"kind": "structure", "warning": warning, "when": None, "overdue": False})
+        members = member_breakdown(root)
+        figures.append({"org": root, "members": members, "retired": dict(members["categories"]).get("retired", 0),
+                        "orgs": root.subtree().filter(status="active").count()})
+    todos.sort(key=lambda t: (t["when"] is None, t["when"] or datetime.date.max))
+    return render(request, "core/home.html", {
+        "nav": "home", "roots": roots, "todos": todos, "figures": figures, "today": today,
+    })
+
+
+@login_required
+def audit_log(request):
+    """The audit log of the organizations in the user's audit scope, newest first."""
+    scope = user_scope(request.user, "audit")
+    if scope.empty:
+        raise PermissionDenied
+    entries = AuditEntry.objects.select_related("organization")
+    if not scope.everything:
+        orgs = Organization.objects.restrict(request.user, "audit").values("pk")
+        entries = entries.filter(organization__in=orgs)
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"nav": "audit", "page_obj": page, "action": action})
+
+
+@require_POST
+def large_font(request):
+    """Switch the large-font mode (适老化) on or off; remembered in a cookie for a year."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.COOKIES.get("large_font") == "1":
+        response.delete_cookie("large_font")
+    else:
+        response.set_cookie("large_font", "1", max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@require_GET
+def healthz(request):
+    """Health of the database and the background worker, for load balancers and monitoring."""
+    from django_tasks_db.models import DBTaskResult
+
+    status = {"database": "ok", "worker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        status["database"] = "error"
+        return JsonResponse(status, status=503)
+    from .tasks import worker_heartbeat
+
+    # The worker is healthy if it ran a heartbeat lately; queue the next one.
+    recent = timezone.now() - datetime.timedelta(minutes=5)
+    last = DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path, status="SUCCESSFUL").order_by(
+        "-finished_at").values_list("finished_at", flat=True).first()
+    waiting = DBTaskResult.objects.filter(status="READY", enqueued_at__lt=recent).exists()
+    if not DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path, status="READY").exists():
+        worker_heartbeat.enqueue()
+    if last is None or last < recent:
+        status["worker"] = "stalled" if waiting else "starting"
+    status["worker_last_seen"] = last.isoformat() if last else None
+    return JsonResponse(status, status=200 if status["worker"] != "stalled" else 503)
+
+
+def has_audit_scope(user):
+    return has_any_scope(user, "audit")

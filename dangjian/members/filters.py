@@ -1,0 +1,80 @@
+"""Roster search and filters (名册检索), shared by the roster page, the export and the API."""
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.organizations.models import Organization
+
+from .choices import ON_ROLL, Category, Education, Gender, MemberStatus
+from .models import Member
+
+SORTS = {
+    "name": ("name_pinyin", "id"),
+    "-joined": ("-joined_on", "id"),
+    "joined": ("joined_on", "id"),
+    "age": ("birth_date", "id"),
+    "-age": ("-birth_date", "id"),
+}
+SORT_CHOICES = [
+    ("name", _("Name (pinyin)")), ("joined", _("Joined, earliest first")), ("-joined", _("Joined, latest first")),
+    ("age", _("Oldest first")), ("-age", _("Youngest first")),
+]
+STATUS_CHOICES = [("on_roll", _("On the roll")), *MemberStatus.choices, ("all", _("All, including former"))]
+
+
+def search_filter(queryset, value: str):
+    """Name, pinyin, pinyin initials, or the last four digits of an ID number or phone."""
+    value = value.strip()
+    if not value:
+        return queryset
+    if value.isdigit() and len(value) == 4:
+        return queryset.filter(Q(id_number_last4=value) | Q(phone_last4=value))
+    if value.isascii():
+        value = value.lower().replace(" ", "")
+        return queryset.filter(Q(name_initials__startswith=value) | Q(name_pinyin__startswith=value))
+    return queryset.filter(name__contains=value)
+
+
+class MemberFilter(django_filters.FilterSet):
+    """The roster's filters. ``org`` narrows to an organization's subtree (it must be visible)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", widget=forms.TextInput(
+        attrs={"placeholder": _("Name, pinyin initials or last 4 digits of ID"), "type": "search"}))
+    org = django_filters.ModelChoiceFilter(label=_("Organization"), queryset=Organization.objects.none(),
+                                           method="filter_org")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status",
+                                         empty_label=None)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices)
+    education = django_filters.ChoiceFilter(label=_("Education"), choices=Education.choices)
+    in_hardship = django_filters.BooleanFilter(label=_("In hardship"), widget=forms.Select(
+        choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]))
+    sort = django_filters.ChoiceFilter(label=_("Sort"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
+
+    class Meta:
+        model = Member
+        fields = ["q", "org", "status", "category", "gender", "education", "in_hardship", "sort"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("status", "on_roll")
+        data.setdefault("sort", "name")
+        super().__init__(data, *args, **kwargs)
+        self.filters["org"].queryset = Organization.objects.restrict(user, "view")
+
+    def filter_q(self, queryset, name, value):
+        return search_filter(queryset, value)
+
+    def filter_org(self, queryset, name, value):
+        return queryset.filter(organization__in=Organization.objects.filter(path__startswith=value.path).values("pk"))
+
+    def filter_status(self, queryset, name, value):
+        if value == "all":
+            return queryset
+        if value == "on_roll":
+            return queryset.filter(status__in=ON_ROLL)
+        return queryset.filter(status=value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))

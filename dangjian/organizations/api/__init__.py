@@ -1,0 +1,1 @@
+"""REST API for the organization tree (/api/v1/organizations/)."""

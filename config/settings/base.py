@@ -179,6 +179,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Both models have a "status" field with different choices: name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgStatusEnum": "dangjian.organizations.choices.OrgStatus",
+        "MemberStatusEnum": "dangjian.members.choices.MemberStatus",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

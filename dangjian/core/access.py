@@ -88,20 +88,16 @@ def user_scope(user, action: str) -> Scope:
         elif role != Role.MEMBER and path:
             paths.append(path)
     if action == "view":
-        member = getattr(user, "member", None) if _has_member(user) else None
-        if member is not None:
-            member_id = member.pk
-            own = [member.organization_id] + ([member.party_group_id] if member.party_group_id else [])
+        from dangjian.members.models import Member
+
+        # Only the keys: never read (and decrypt) the member's protected columns here.
+        own_record = Member.objects.filter(user=user).values_list("pk", "organization_id", "party_group_id").first()
+        if own_record:
+            member_id, org_id, group_id = own_record
+            own = [org_id] + ([group_id] if group_id else [])
     cache[action] = Scope(everything=everything, paths=_minimal_prefixes(paths),
                           member_id=member_id, own_org_ids=tuple(own))
     return cache[action]
-
-
-def _has_member(user) -> bool:
-    try:
-        return user.member is not None
-    except models.ObjectDoesNotExist:
-        return False
 
 
 def path_filter(scope: Scope, field_name: str = "path") -> Q:

@@ -186,7 +186,7 @@ class ObtainTokenView(ObtainAuthToken):
         operation_id="auth_token_obtain",
         tags=["auth"],
         request=AuthTokenSerializer,
-        responses={200: inline_serializer("AuthToken", {"token": serializers.CharField(read_only=True)})},
+        responses={200: inline_serializer("AuthTokenResponse", {"token": serializers.CharField(read_only=True)})},
         auth=[],
     )
     def post(self, request, *args, **kwargs):

@@ -4,14 +4,18 @@ from .access import has_any_scope
 
 
 def platform(request):
-    """Values every page needs: large-font mode and which navigation entries to show."""
+    """Values every page needs: large-font mode, navigation entries, the user's own member record."""
     user = getattr(request, "user", None)
-    perms_ui = {}
+    perms_ui, my_member_id = {}, None
     if user is not None and user.is_authenticated:
+        from dangjian.members.models import Member
+
+        my_member_id = Member.objects.filter(user=user).values_list("pk", flat=True).first()
         perms_ui = {action: has_any_scope(user, action) for action in ("add", "export", "audit")}
         perms_ui["import"] = perms_ui["add"]
     return {
         "large_font": request.COOKIES.get("large_font") == "1",
         "debug": settings.DEBUG,
         "perms_ui": perms_ui,
+        "my_member_id": my_member_id,
     }

@@ -1,4 +1,6 @@
 """Roster search and filters (名册检索), shared by the roster page, the export and the API."""
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -23,13 +25,20 @@ SORT_CHOICES = [
 STATUS_CHOICES = [("on_roll", _("On the roll")), *MemberStatus.choices, ("all", _("All, including former"))]
 
 
+# Four trailing characters of an ID number (the last may be X) or of a phone number.
+_LAST4 = re.compile(r"\d{3}[\dX]")
+
+
 def search_filter(queryset, value: str):
-    """Name, pinyin, pinyin initials, or the last four digits of an ID number or phone."""
+    """Name, pinyin, pinyin initials, or the last four characters of an ID number or phone.
+
+    The one roster search of the platform: pages, exports and the API all use it.
+    """
     value = value.strip()
     if not value:
         return queryset
-    if value.isdigit() and len(value) == 4:
-        return queryset.filter(Q(id_number_last4=value) | Q(phone_last4=value))
+    if _LAST4.fullmatch(value.upper()):
+        return queryset.filter(Q(id_number_last4=value.upper()) | Q(phone_last4=value))
     if value.isascii():
         value = value.lower().replace(" ", "")
         return queryset.filter(Q(name_initials__startswith=value) | Q(name_pinyin__startswith=value))

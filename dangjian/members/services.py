@@ -163,7 +163,11 @@ def member_move(*, actor, member: Member, organization, on: datetime.date | None
     on = on or timezone.localdate()
     if organization.pk == member.organization_id:
         return member
-    _raise_if({k: v for k, v in member_check({"organization": organization}).items()})
+    _raise_if(member_check({"organization": organization}))
+    current = Membership.objects.filter(member=member, ended_on__isnull=True).first()
+    if current and on < current.started_on:
+        raise ValidationError(_("%(name)s has belonged to %(org)s only since %(date)s; the move cannot be dated earlier.")
+                              % {"name": member.name, "org": member.organization.name, "date": current.started_on})
     with transaction.atomic():
         old = member.organization
         Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)

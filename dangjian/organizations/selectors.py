@@ -28,17 +28,31 @@ def scope_roots(user) -> list[Organization]:
 
 
 def subtree_member_counts(orgs: list[Organization]) -> dict[int, int]:
-    """On-roll members in the subtree of each given organization (one grouped query)."""
+    """On-roll members in the subtree of each given organization (one grouped query).
+
+    A Party group counts the members assigned to it; every other node counts the members its
+    subtree holds.
+    """
     if not orgs:
         return {}
     q = Q()
     for org in orgs:
         q |= Q(path__startswith=org.path)
+    on_roll = Member.objects.filter(status__in=ON_ROLL)
     direct = dict(
-        Member.objects.filter(status__in=ON_ROLL, organization__in=Organization.objects.filter(q).values("pk"))
+        on_roll.filter(organization__in=Organization.objects.filter(q).values("pk"))
         .values_list("organization__path").annotate(n=Count("id")).values_list("organization__path", "n")
     )
-    return {org.pk: sum(n for path, n in direct.items() if path.startswith(org.path)) for org in orgs}
+    groups = [org.pk for org in orgs if org.org_type == OrgType.PARTY_GROUP]
+    in_groups = dict(
+        on_roll.filter(party_group__in=groups).values_list("party_group").annotate(n=Count("id"))
+        .values_list("party_group", "n")
+    ) if groups else {}
+    return {
+        org.pk: in_groups.get(org.pk, 0) if org.org_type == OrgType.PARTY_GROUP
+        else sum(n for path, n in direct.items() if path.startswith(org.path))
+        for org in orgs
+    }
 
 
 def children_with_counts(org: Organization, user) -> list[Organization]:

@@ -85,13 +85,12 @@ class CityBuilder:
                     [Category.EMPLOYED, Category.SELF_EMPLOYED, Category.UNEMPLOYED, Category.OTHER],
                     [85, 6, 5, 4],
                 )[0]
-            joined = p["birth_date"].replace(year=p["birth_date"].year + self.rng.randint(19, 40))
-            if joined >= self.today:
-                joined = self.today - datetime.timedelta(days=self.rng.randint(30, 330))
+            age = self.today.year - p["birth_date"].year
+            joined = p["birth_date"].replace(year=p["birth_date"].year + self.rng.randint(19, max(19, min(40, age - 2))))
             roll = self.rng.random()
-            probationary = (self.today - joined).days < 365 or roll < 0.03
+            probationary = roll < 0.03
             if probationary:
-                joined = min(joined, self.today - datetime.timedelta(days=self.rng.randint(20, 330)))
+                joined = self.today - datetime.timedelta(days=self.rng.randint(20, 330))
             status = (MemberStatus.PROBATIONARY if probationary
                       else MemberStatus.LOST_CONTACT if roll > 0.995 else MemberStatus.FULL)
             data = {

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from dangjian.core.api import VisiblePrimaryKeyRelatedField
 
 from ..models import Organization
+from ..selectors import subtree_member_counts
 from ..services import EDITABLE_FIELDS
 
 
@@ -38,15 +39,21 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class OrganizationDetailSerializer(OrganizationSerializer):
-    """One organization, with the number of members on the roll in it and everything below it."""
+    """One organization, with the number of members on the roll in it and everything below it.
 
-    member_count = serializers.IntegerField(
-        read_only=True, help_text=_("Members on the roll in this organization and all organizations below it."),
+    Lists leave the count out: counting a whole subtree for every row of a page is too heavy.
+    """
+
+    member_count = serializers.SerializerMethodField(
+        help_text=_("Members on the roll in this organization and all organizations below it."),
     )
 
     class Meta(OrganizationSerializer.Meta):
         fields = [*OrganizationSerializer.Meta.fields, "member_count"]
         read_only_fields = fields
+
+    def get_member_count(self, organization) -> int:
+        return subtree_member_counts([organization])[organization.pk]
 
 
 class OrganizationCreateSerializer(serializers.ModelSerializer):

@@ -1,0 +1,1 @@
+"""REST API for the member roster (/api/v1/members/)."""

@@ -1,0 +1,42 @@
+"""The member endpoints: /api/v1/members/ (list, detail, create, partial update)."""
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from dangjian.core.api import RestrictedViewSet, StableOrderingFilter
+
+from ..models import PROTECTED_FIELDS, Member
+from ..services import member_create, member_update
+from .filters import MemberFilter
+from .serializers import MemberCreateSerializer, MemberSerializer, MemberUpdateSerializer
+
+
+@extend_schema(tags=["members"])
+@extend_schema_view(
+    list=extend_schema(summary="Members in your scope"),
+    retrieve=extend_schema(summary="One member"),
+    create=extend_schema(summary="Add a member to the register", responses={201: MemberSerializer}),
+    partial_update=extend_schema(summary="Correct a member's register entry", responses=MemberSerializer),
+)
+class MemberViewSet(RestrictedViewSet):
+    """Members the user may see; secretaries and organizers add and correct those in their charge."""
+
+    queryset = Member.objects.all()
+    serializer_class = MemberSerializer
+    create_serializer_class = MemberCreateSerializer
+    update_serializer_class = MemberUpdateSerializer
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    filterset_class = MemberFilter
+    ordering_fields = ["name_pinyin", "joined_on", "birth_date"]
+    ordering = ["name_pinyin", "id"]
+
+    def refine_queryset(self, queryset):
+        # The encrypted columns are never read for display: responses carry the masked copies.
+        return queryset.without_protected().select_related("organization")
+
+    def perform_create(self, data):
+        return member_create(actor=self.request.user, data=data)
+
+    def perform_update(self, member, data):
+        # The service re-checks the whole entry, protected values included: read them in one query.
+        member.refresh_from_db(fields=list(PROTECTED_FIELDS))
+        return member_update(actor=self.request.user, member=member, data=data)

@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,8 @@ def configure() -> str:
     # Measure as in production: no debug machinery (query logging, debug pages).
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
+    # WhiteNoise warns when static files were never collected; the pages measured do not serve them.
+    warnings.filterwarnings("ignore", message="No directory at")
     import django
 
     django.setup()

@@ -64,7 +64,7 @@ def test_bad_data_is_refused_with_a_field_message(personas, org, overrides, fiel
 
 def test_duplicate_id_number_is_refused(personas, org):
     services.member_create(actor=None, data=data(org["branch"]))
-    with pytest.raises(ValidationError, match="already on the register"):
+    with pytest.raises(ValidationError, match="已在册"):
         services.member_create(actor=None, data=data(org["sibling"], name="李四"))
 
 

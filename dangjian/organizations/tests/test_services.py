@@ -88,7 +88,7 @@ def test_split_moves_listed_members_only(personas, org):
 
 
 def test_dissolve_requires_an_empty_organization(personas, org):
-    with pytest.raises(ValidationError, match="Move its members"):
+    with pytest.raises(ValidationError, match="撤销前请先将其党员转到其他党组织"):
         services.organization_dissolve(actor=None, organization=org["branch"])
     empty = new_branch(personas["organizer"], org["community"], "空支部", "EMPTY1")
     services.organization_dissolve(actor=personas["organizer"], organization=empty, on=D(2026, 1, 1))

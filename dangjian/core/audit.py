@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "organization.merged_into": _("Organizations merged into this one"),
     "organization.split": _("Organization split"),
     "organization.dissolved": _("Organization dissolved"),
+    "organization.imported": _("Organizations imported"),
     "post.appointed": _("Leadership post filled"),
     "post.ended": _("Leadership post ended"),
     "member.created": _("Member added"),

@@ -76,3 +76,48 @@ class RulePack(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.version}"
+
+
+class Export(models.Model):
+    """One requested export of records to a file (导出), the one export path of the platform.
+
+    Small exports are written at once and keep no file; larger ones are written by the
+    background worker under ``MEDIA_ROOT/exports/`` and downloaded by the requester only.
+    Created and advanced only through :mod:`dangjian.core.exports`.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("Member roster")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="exports"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to="exports/", max_length=200, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def full(self) -> bool:
+        """Whether protected personal data is in the file unmasked."""
+        return bool(self.params.get("full"))

@@ -33,8 +33,12 @@ MEMBER_FIELDS = (
 )
 
 
-def member_check(data: dict, *, instance: Member | None = None) -> dict[str, str]:
-    """Every error in one member's data, as {field: Chinese message}; empty when all is well."""
+def member_check(data: dict, *, instance: Member | None = None, check_duplicate: bool = True) -> dict[str, str]:
+    """Every error in one member's data, as {field: Chinese message}; empty when all is well.
+
+    ``check_duplicate=False`` skips the look-up of the ID number on the register, for bulk
+    imports that look up all their ID numbers in one query.
+    """
     errors: dict[str, str] = {}
     id_number = normalize_id_number(data.get("id_number") or "")
     if id_number:
@@ -52,7 +56,7 @@ def member_check(data: dict, *, instance: Member | None = None) -> dict[str, str
         duplicate = Member.objects.filter(id_number_hash=pii.blind_index("id", id_number))
         if instance is not None:
             duplicate = duplicate.exclude(pk=instance.pk)
-        if duplicate.exists():
+        if check_duplicate and duplicate.exists():
             errors["id_number"] = _("A member with this ID number is already on the register.")
     if data.get("phone"):
         try:

@@ -1,0 +1,69 @@
+"""The one export path of the platform: an export is requested, written, then downloaded.
+
+The exporting app's service decides which rows go out and whether the requester may have
+them, and writes its audit entry. Small exports it writes at once; larger ones it hands to
+:func:`export_create`, and the background task :func:`run_export` writes the file under
+``MEDIA_ROOT/exports/`` (an unguessable name; downloads go through the requester-only view).
+Each kind names its writer in :data:`WRITERS`: ``writer(export, target) -> rows written``.
+"""
+import logging
+import secrets
+import tempfile
+from functools import partial
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from .models import Export
+
+logger = logging.getLogger(__name__)
+
+WRITERS = {
+    Export.Kind.MEMBERS: "dangjian.members.exporting.write_export",
+}
+
+
+def export_create(*, actor, kind: str, params: dict, purpose: str = "", row_count: int = 0) -> Export:
+    """Record a requested export and queue its writing once the transaction commits."""
+    if kind not in WRITERS:
+        raise ValueError(f"Unknown export kind {kind!r}")
+    with transaction.atomic():
+        export = Export.objects.create(requested_by=actor, kind=kind, params=params, purpose=purpose[:200],
+                                       row_count=row_count)
+        transaction.on_commit(partial(run_export.enqueue, export.pk))
+    return export
+
+
+def export_run(*, export_id: int) -> Export:
+    """Write the file of a waiting export; a failure is kept on the record, never half a file."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export_id)
+        if export.status != Export.Status.PENDING:
+            return export
+        export.status = Export.Status.RUNNING
+        export.save(update_fields=["status"])
+    writer = import_string(WRITERS[export.kind])
+    try:
+        with tempfile.TemporaryFile() as target:
+            count = writer(export, target)
+            target.seek(0)
+            name = default_storage.save(f"exports/{secrets.token_urlsafe(24)}.xlsx", File(target))
+    except Exception as exc:
+        logger.exception("Export %s failed", export_id)
+        Export.objects.filter(pk=export_id).update(status=Export.Status.FAILED, error=str(exc)[:2000],
+                                                   finished_at=timezone.now())
+    else:
+        Export.objects.filter(pk=export_id).update(status=Export.Status.DONE, file=name, row_count=count,
+                                                   finished_at=timezone.now())
+    export.refresh_from_db()
+    return export
+
+
+@task()
+def run_export(export_id: int) -> str:
+    """Background task: write one export's file."""
+    return export_run(export_id=export_id).status

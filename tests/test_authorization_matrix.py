@@ -1,0 +1,164 @@
+"""The authorization matrix: every URL pattern × every persona.
+
+Each route is filled with objects belonging to the ``branch`` persona's branch. For every
+persona the test knows whether a GET may answer 200; any other answer must be a denial
+(404 for objects out of sight, 403 for objects in sight but not allowed, a login redirect or
+401 for anonymous visitors). List pages that every user may open are checked for leaks:
+``sibling`` must not find the branch's objects in them. A new route that is not in the table
+fails the test, so every new view joins the matrix.
+"""
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangjian.members.models import Member
+from dangjian.organizations.models import LeadershipPost, Organization
+
+PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", None]
+LOGGED_IN = set(PERSONAS) - {None}
+VIEWERS = {"admin", "city", "organizer", "community", "branch", "member", "auditor"}
+CHANGERS = {"admin", "city", "organizer", "community", "branch"}
+DELETERS = {"admin", "city", "organizer"}
+SECRETARIES_ANYWHERE = CHANGERS | {"sibling"}
+AUDITORS = {"admin", "city", "organizer", "auditor"}
+EVERYONE = set(PERSONAS)
+
+# route name → (kind of object in the URL or None, personas whose GET answers 200, leak check)
+# "method" marks routes that only accept POST: every GET must be refused.
+MATRIX = {
+    "home": (None, LOGGED_IN, True),
+    "audit_log": (None, AUDITORS, True),
+    "large_font": (None, "method", False),
+    "healthz": (None, EVERYONE, False),
+    "login": (None, {None}, False),
+    "logout": (None, "method", False),
+    "password_change": (None, LOGGED_IN, False),
+    "password_change_done": (None, LOGGED_IN, False),
+    "accounts:users": (None, {"admin"}, False),
+    "accounts:password_reset": ("user", {"admin"}, False),
+    "organizations:tree": (None, LOGGED_IN, True),
+    "organizations:terms": (None, LOGGED_IN, True),
+    "organizations:import": (None, SECRETARIES_ANYWHERE, False),
+    "organizations:import_template": (None, SECRETARIES_ANYWHERE, False),
+    "organizations:detail": ("org", VIEWERS, False),
+    "organizations:children": ("org", VIEWERS, False),
+    "organizations:history": ("org", VIEWERS, False),
+    "organizations:create": ("org", CHANGERS, False),
+    "organizations:edit": ("org", CHANGERS, False),
+    "organizations:move": ("org", CHANGERS, False),
+    "organizations:merge": ("org", DELETERS, False),
+    "organizations:split": ("org", CHANGERS - {"branch"}, False),
+    "organizations:dissolve": ("org", DELETERS, False),
+    "organizations:post_add": ("org", CHANGERS, False),
+    "organizations:post_end": ("post", CHANGERS, False),
+    "members:list": (None, LOGGED_IN, True),
+    "members:create": (None, SECRETARIES_ANYWHERE, False),
+    "members:import": (None, SECRETARIES_ANYWHERE, False),
+    "members:import_template": (None, SECRETARIES_ANYWHERE, False),
+    "members:export": (None, SECRETARIES_ANYWHERE, True),
+    "members:exports": (None, SECRETARIES_ANYWHERE, False),
+    "members:export_download": ("export", {"branch"}, False),
+    "members:detail": ("member", VIEWERS, False),
+    "members:edit": ("member", CHANGERS, False),
+    "members:move": ("member", CHANGERS, False),
+    "members:history": ("member", VIEWERS, False),
+    "members:reveal": ("member", CHANGERS, False),
+    "members:duty_post_add": ("member", CHANGERS, False),
+    "members:pledge_add": ("member", CHANGERS, False),
+    "v1:token": (None, "method", False),
+    "v1:organization-list": (None, LOGGED_IN, True),
+    "v1:organization-detail": ("org", VIEWERS, False),
+    "v1:member-list": (None, LOGGED_IN, True),
+    "v1:member-detail": ("member", VIEWERS, False),
+    "api-schema": (None, EVERYONE, False),
+    "api-docs": (None, EVERYONE, False),
+}
+
+
+def route_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = ":".join(x for x in (namespace, pattern.namespace) if x)
+            yield from route_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_route_is_in_the_matrix():
+    missing = sorted(set(route_names()) - set(MATRIX))
+    assert not missing, f"Add these routes to the authorization matrix: {missing}"
+
+
+def sample_objects(personas):
+    """Objects that belong to the ``branch`` persona's branch."""
+    from dangjian.core.models import Export
+
+    branch = Organization.objects.get(name="滨河社区第一党支部")
+    member = branch.members.exclude(user__isnull=False).order_by("id").first()
+    export = Export.objects.create(requested_by=personas["branch"], kind="members", params={}, row_count=0)
+    return {
+        "org": branch,
+        "member": member,
+        "post": LeadershipPost.objects.filter(organization=branch).first(),
+        "user": personas["branch"],
+        "export": export,
+    }
+
+
+def url_for(name, kind, objects):
+    if kind is None:
+        return reverse(name)
+    kwargs = {"pk": objects[kind].pk}
+    if name == "members:reveal":
+        kwargs["field"] = "id_number"
+    return reverse(name, kwargs=kwargs)
+
+
+def leaked(name, response, objects):
+    """Whether a list answer shows an object of the branch."""
+    if name in ("v1:member-list", "v1:organization-list"):
+        ids = {row["id"] for row in json.loads(response.content)["results"]}
+        return objects["member" if name == "v1:member-list" else "org"].pk in ids
+    body = response.content.decode()
+    return f"/members/{objects['member'].pk}/" in body or f"/orgs/{objects['org'].pk}/" in body
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix(name, client, personas):
+    kind, allowed, check_leaks = MATRIX[name]
+    objects = sample_objects(personas)
+    url = url_for(name, kind, objects)
+    failures = []
+    for persona in PERSONAS:
+        client.logout()
+        if persona:
+            client.force_login(personas[persona])
+        response = client.get(url)
+        status = response.status_code
+        if allowed == "method":
+            ok = status in (405, 302, 401, 403)
+        elif persona in allowed:
+            ok = status == 200
+            if ok and check_leaks and persona == "sibling":
+                ok = not leaked(name, response, objects)
+        elif persona is None:
+            ok = status in (302, 401, 403) and (status != 302 or "/login/" in response["Location"])
+        elif kind is not None and kind != "user" and persona not in VIEWERS:
+            ok = status == 404  # out of sight answers as if missing
+        else:
+            ok = status in (403, 404)
+        if not ok:
+            failures.append(f"{persona or 'anonymous'}: {status}")
+    assert not failures, f"{name} {url}: {failures}"
+
+
+def test_sibling_list_pages_do_not_show_the_branch(client_for, personas):
+    """The same leak check, stated plainly for the roster: sibling sees only its own branch."""
+    client = client_for("sibling")
+    response = client.get("/members/", {"per_page": 100})
+    assert {m.organization.name for m in response.context["page_obj"]} == {"滨河社区第二党支部"}
+    assert Member.objects.restrict(personas["sibling"], "view").exclude(
+        organization__name="滨河社区第二党支部").count() == 0

@@ -1,0 +1,159 @@
+"""End-to-end in a real browser: Playwright drives Debian's Chromium against a real server.
+
+The server runs as a separate process on its own SQLite database loaded with ``seed_demo``,
+so this also proves that migrate and the demo city work from scratch. Without Chromium the
+tests skip with a warning, except under CI (``CI=true``), where they fail.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+pytestmark = pytest.mark.browser
+
+
+def _require_chromium():
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is not installed (apt-get install chromium fonts-noto-cjk): browser tests must run in CI.")
+    warnings.warn("Chromium is not installed: browser tests skipped.", stacklevel=2)
+    pytest.skip("Chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _require_chromium()
+    var = tmp_path_factory.mktemp("browser-var")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DANGJIAN_VAR_DIR": str(var), "DEBUG": "false"}
+    env.pop("DATABASE_URL", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "seed_demo", "--scale", "small"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"], env=env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic",
+        ])
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, server, username, *, width=1280):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.goto(server + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "dangjian-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+    return page
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_organizer_walks_the_tree_searches_and_edits_a_member(browser, server):
+    page = open_page(browser, server, "organizer")
+    assert page.locator("h1").first.inner_text().startswith("您好")
+    shot(page, "home")
+
+    page.click("text=组织架构")
+    page.wait_for_load_state("networkidle")
+    # Expand the residential committee: its communities load through htmx.
+    page.locator(".node", has=page.locator("a", has_text="江滨街道居民区党委")).locator("button[data-tree-toggle]").click()
+    page.wait_for_selector("text=滨河社区党委")
+    shot(page, "tree")
+    page.click("text=滨河社区党委")
+    page.wait_for_selector("h1:has-text('滨河社区党委')")
+    page.click("a:has-text('滨河社区第一党支部')")
+    page.wait_for_selector("text=领导班子")
+    shot(page, "organization")
+
+    page.click("a:has-text('党员名册')")
+    page.wait_for_selector("table.table-roster")
+    first_name = page.locator("td.cell-name a").first.inner_text()
+    from pypinyin import Style, lazy_pinyin
+
+    initials = "".join(lazy_pinyin(first_name, style=Style.FIRST_LETTER))
+    page.fill("input[name=q]", initials)
+    page.press("input[name=q]", "Enter")
+    page.wait_for_function("name => document.querySelector('#roster').innerText.includes(name)", arg=first_name)
+    assert page.locator("td.cell-name a", has_text=first_name).count() >= 1
+    shot(page, "roster")
+
+    page.locator("td.cell-name a", has_text=first_name).first.click()
+    page.wait_for_selector("text=党员信息")
+    page.click("a:has-text('编辑')")
+    page.fill("#id_job", "楼栋长")
+    page.fill("#id_phone", "12345")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=请输入11位手机号码或带区号的固定电话")
+    shot(page, "member-form-error")
+    page.fill("#id_phone", "13900001234")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=已保存")
+    assert "楼栋长" in page.content()
+    assert "139****1234" in page.content()
+    shot(page, "member")
+    assert not page.problems, page.problems
+
+
+def test_branch_secretary_on_a_phone_sees_only_the_branch(browser, server):
+    page = open_page(browser, server, "branch", width=375)
+    page.click(".app-bottombar >> text=党员")
+    page.wait_for_selector("table.table-roster")
+    orgs = set(page.locator("td[data-label='党组织']").all_inner_texts())
+    assert orgs == {"滨河社区第一党支部"}
+    # The table becomes cards: no horizontal scrolling on a 375-px screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(page, "roster-phone")
+    assert not page.problems, page.problems
+
+
+def test_reveal_asks_for_a_purpose(browser, server):
+    page = open_page(browser, server, "branch")
+    page.goto(server + "/members/")
+    page.locator("td.cell-name a").first.click()
+    page.click("#reveal-phone >> text=查看")
+    page.fill("#reveal-phone input[name=purpose]", "通知参加主题党日")
+    page.click("#reveal-phone button:has-text('查看')")
+    page.wait_for_selector("#reveal-phone >> text=查看已记录")
+    assert "*" not in page.locator("#reveal-phone .masked").inner_text()
+    assert not page.problems, page.problems

@@ -40,7 +40,7 @@ def org(db):
 
 
 @pytest.fixture
-def client_for(client):
+def client_for(client, db):
     """A logged-in test client for a persona: ``client_for("branch")``; None for anonymous."""
     from dangjian.accounts.models import User
 

@@ -20,6 +20,10 @@ class OrganizationForm(forms.ModelForm):
         fields = [f for f in EDITABLE_FIELDS if f != "unit"]
         widgets = {"established_on": DATE}
 
+    def validate_unique(self):
+        # The service checks the code and says so in its own words.
+        pass
+
 
 class OrgChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):

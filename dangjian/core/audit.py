@@ -1,5 +1,6 @@
 """The one way to write the audit log, and the one place that names its action codes."""
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +33,51 @@ ACTION_LABELS = {
 }
 
 
+# Keys of ``changes`` that are not model fields.
+CHANGE_LABELS = {
+    "parent": _("superior organization"),
+    "into": _("into"),
+    "sources": _("merged organizations"),
+    "field": _("field"),
+    "role": _("role"),
+    "post": _("post"),
+    "member": _("member"),
+    "count": _("count"),
+    "filters": _("filters"),
+}
+
+
 def action_label(code: str) -> str:
     return str(ACTION_LABELS.get(code, code))
+
+
+def _field(entry: AuditEntry, key: str):
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    try:
+        return model._meta.get_field(key) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _readable(field, value):
+    if field is not None and field.choices and value is not None:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return "—" if value in (None, "") else str(value)
+
+
+def change_rows(entry: AuditEntry) -> list[dict]:
+    """An entry's changes as readable rows: the field's name, and old → new or a single value."""
+    rows = []
+    for key, value in entry.changes.items():
+        field = _field(entry, key)
+        label = str(field.verbose_name) if field is not None else str(CHANGE_LABELS.get(key, key))
+        if isinstance(value, list) and len(value) == 2 and key not in ("sources", "into"):
+            rows.append({"label": label, "old": _readable(field, value[0]), "new": _readable(field, value[1])})
+        else:
+            rows.append({"label": label, "value": _readable(field, value)})
+    return rows
 
 
 def _plain(value):

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -66,6 +66,15 @@ class ImportRejected(ValidationError):
     def __init__(self, message: str, row_errors: Sequence[RowError] = ()):
         super().__init__(message)
         self.row_errors = sorted(row_errors, key=lambda e: e.row)
+
+
+def rows_rejected(errors: Sequence[RowError]) -> ImportRejected:
+    """The refusal of a file some of whose rows have errors."""
+    bad = len({e.row for e in errors})
+    message = ngettext("Nothing was imported: %(count)d row has errors. Correct it and upload the file again.",
+                       "Nothing was imported: %(count)d rows have errors. Correct them and upload the file again.",
+                       bad) % {"count": bad}
+    return ImportRejected(message, errors)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Template helpers shared by every page."""
 from django import template
 
-from dangjian.core.audit import action_label
+from dangjian.core.audit import action_label, change_rows
 
 register = template.Library()
 
@@ -18,6 +18,11 @@ def query_replace(context, **kwargs):
 @register.filter
 def audit_action(code):
     return action_label(code)
+
+
+@register.filter
+def changes(entry):
+    return change_rows(entry)
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.audit import audit_log, diff
+from dangjian.core.dates import add_years
 from dangjian.core.rules import rule_value
 
 from .choices import OrgStatus, OrgType
@@ -233,11 +234,7 @@ def post_appoint(*, actor, organization: Organization, kind: PostKind, member, t
     if not member.is_on_roll:
         raise ValidationError(_("Only a member on the roll can hold a post."))
     if term_end is None:
-        years = term_years(organization, term_start)
-        try:
-            term_end = term_start.replace(year=term_start.year + years)
-        except ValueError:  # 29 February
-            term_end = term_start.replace(year=term_start.year + years, day=28)
+        term_end = add_years(term_start, term_years(organization, term_start))
     if term_end <= term_start:
         raise ValidationError({"term_end": _("The term must end after it starts.")})
     with transaction.atomic():

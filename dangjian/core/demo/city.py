@@ -14,6 +14,7 @@ from django.db import transaction
 from dangjian.accounts.models import User
 from dangjian.accounts.services import role_grant
 from dangjian.core.access import Role
+from dangjian.core.dates import add_years
 from dangjian.members.choices import Category, Education, MemberStatus
 from dangjian.members.models import Member, Membership
 from dangjian.members.services import member_build
@@ -49,6 +50,8 @@ class CityBuilder:
     today: datetime.date
     pending: list[tuple[Member, Organization]] = field(default_factory=list)
     branches: list[Organization] = field(default_factory=list)
+    # ID numbers drawn so far: random ones collide (birthday paradox) once there are thousands.
+    used_ids: set[str] = field(default_factory=set)
 
     def org(self, parent, name, org_type, unit_kind, *, short_name="", unit=None, code=None):
         if code is None:
@@ -67,6 +70,14 @@ class CityBuilder:
     def unit(self, name, kind):
         return Unit.objects.create(name=name, kind=kind)
 
+    def person(self, *, born_from: int, born_to: int) -> dict:
+        """A person whose ID number no one else in the city has."""
+        while True:
+            p = people.person(self.rng, born_from=born_from, born_to=born_to)
+            if p["id_number"] not in self.used_ids:
+                self.used_ids.add(p["id_number"])
+                return p
+
     def members(self, org, count, *, profile: str, groups=()):
         """Queue ``count`` members for ``org``; profile shapes ages and categories."""
         parent = Organization.objects.get_parent(org)
@@ -74,19 +85,19 @@ class CityBuilder:
         for _ in range(count):
             retired = profile == "retired" or (profile == "community" and self.rng.random() < 0.45)
             if retired:
-                p = people.person(self.rng, born_from=1938, born_to=1963)
+                p = self.person(born_from=1938, born_to=1963)
                 category = Category.RETIRED
             elif profile == "village":
-                p = people.person(self.rng, born_from=1950, born_to=2000)
+                p = self.person(born_from=1950, born_to=2000)
                 category = Category.FARMER
             else:
-                p = people.person(self.rng, born_from=1965, born_to=2001)
+                p = self.person(born_from=1965, born_to=2001)
                 category = self.rng.choices(
                     [Category.EMPLOYED, Category.SELF_EMPLOYED, Category.UNEMPLOYED, Category.OTHER],
                     [85, 6, 5, 4],
                 )[0]
             age = self.today.year - p["birth_date"].year
-            joined = p["birth_date"].replace(year=p["birth_date"].year + self.rng.randint(19, max(19, min(40, age - 2))))
+            joined = add_years(p["birth_date"], self.rng.randint(19, max(19, min(40, age - 2))))
             roll = self.rng.random()
             probationary = roll < 0.03
             if probationary:
@@ -100,7 +111,7 @@ class CityBuilder:
                 "address": people.address(self.rng, area),
                 "education": self.rng.choices([e for e, _ in EDUCATION_WEIGHTS], [w for _, w in EDUCATION_WEIGHTS])[0],
                 "joined_on": joined,
-                "full_member_on": None if probationary else joined.replace(year=joined.year + 1),
+                "full_member_on": None if probationary else add_years(joined, 1),
                 "status": status,
                 "category": category,
                 "in_hardship": retired and self.rng.random() < 0.06,
@@ -129,7 +140,7 @@ class CityBuilder:
                 continue
             years = term_years(branch, self.today)
             start = self.today - datetime.timedelta(days=self.rng.randint(30, years * 365 - 10))
-            end = start.replace(year=start.year + years)
+            end = add_years(start, years)
             seats = ["secretary"]
             if branch.members.filter(status=MemberStatus.FULL).count() >= 7:
                 seats += ["deputy_secretary", "organization_member", "propaganda_member", "discipline_member"]
@@ -139,13 +150,13 @@ class CityBuilder:
         LeadershipPost.objects.bulk_create(posts, batch_size=2000)
 
 
-def _community(b: CityBuilder, parent, name, *, branches=3, size=(18, 34)):
+def _community(b: CityBuilder, parent, name, *, branches=3, size=(18, 34), groups_per_branch=2):
     community = b.org(parent, f"{name}社区党委", OrgType.COMMITTEE, UnitKind.COMMUNITY, short_name=f"{name}社区")
     result = [community]
     for i, label in enumerate(["第一党支部", "第二党支部", "离退休党支部", "第四党支部"][:branches]):
         branch = b.org(community, f"{name}社区{label}", OrgType.BRANCH, UnitKind.COMMUNITY)
         groups = [b.org(branch, f"{name}社区{i * 2 + g + 1}号楼党小组", OrgType.PARTY_GROUP, UnitKind.COMMUNITY)
-                  for g in range(2)]
+                  for g in range(groups_per_branch)]
         b.members(branch, b.rng.randint(*size), profile="retired" if "离退休" in label else "community", groups=groups)
         result.append(branch)
     return result
@@ -185,10 +196,10 @@ def build_city_extra(b: CityBuilder, city: Organization, *, subdistricts: int, t
         organs = b.org(street, f"第{s + 2}街道机关党委", OrgType.COMMITTEE, UnitKind.ORGAN)
         for i in range(6):
             b.members(b.org(organs, f"第{s + 2}街道机关第{i + 1}党支部", OrgType.BRANCH,
-                            b.rng.choice([UnitKind.ORGAN, UnitKind.INSTITUTION, UnitKind.SCHOOL])), 12, profile="organ")
+                            b.rng.choice([UnitKind.ORGAN, UnitKind.INSTITUTION, UnitKind.SCHOOL])), 15, profile="organ")
         soe = b.org(street, f"第{s + 2}街道国企党委", OrgType.COMMITTEE, UnitKind.STATE_ENTERPRISE)
         for i in range(5):
-            b.members(b.org(soe, f"临江第{s + 2}{i + 1}国有公司党支部", OrgType.BRANCH, UnitKind.STATE_ENTERPRISE), 14,
+            b.members(b.org(soe, f"临江第{s + 2}{i + 1}国有公司党支部", OrgType.BRANCH, UnitKind.STATE_ENTERPRISE), 18,
                       profile="organ")
         for i in range(4):
             unit = b.unit(f"临江第{s + 2}{i + 1}民营企业", UnitKind.PRIVATE_ENTERPRISE)
@@ -199,11 +210,11 @@ def build_city_extra(b: CityBuilder, city: Organization, *, subdistricts: int, t
                         unit=social), 5, profile="firm")
         residential = b.org(street, f"第{s + 2}街道居民区党委", OrgType.COMMITTEE, UnitKind.COMMUNITY)
         for c in range(5):
-            _community(b, residential, f"第{s + 2}街道{c + 1}号", branches=3, size=(10, 16))
+            _community(b, residential, f"第{s + 2}街道{c + 1}号", branches=3, size=(14, 24), groups_per_branch=0)
     for t in range(towns):
         town = b.org(city, f"临江市第{t + 2}镇党委", OrgType.COMMITTEE, UnitKind.ORGAN)
         for v in range(12):
-            b.members(b.org(town, f"第{t + 2}镇{v + 1}村党支部", OrgType.BRANCH, UnitKind.VILLAGE), 14, profile="village")
+            b.members(b.org(town, f"第{t + 2}镇{v + 1}村党支部", OrgType.BRANCH, UnitKind.VILLAGE), 20, profile="village")
     b.flush()
 
 
@@ -242,7 +253,7 @@ def create_personas(key_orgs: dict[str, Organization]) -> dict[str, User]:
     return users
 
 
-SCALES = {"small": (0, 0), "city": (13, 5)}
+SCALES = {"small": (0, 0), "city": (16, 5)}  # extra sub-districts, extra towns
 
 
 def build(*, scale: str = "small", seed: int = 1, today: datetime.date | None = None) -> dict[str, Organization]:

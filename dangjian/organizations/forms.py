@@ -17,7 +17,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [f for f in EDITABLE_FIELDS if f != "unit"]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"established_on": DATE}
 
     def validate_unique(self):

@@ -32,6 +32,8 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dangjian.core import pii
+from dangjian.core.dates import add_years
 from dangjian.core.demo import city
 from dangjian.core.models import RulePack
 from dangjian.members.choices import MemberStatus
@@ -65,10 +67,11 @@ def say(stdout, message: str) -> None:
 
 @dataclass
 class LargeCityBuilder(city.CityBuilder):
-    """The demo builder, with every member's ID number unique (the blind index is unique).
+    """The demo builder, whose members' ID numbers are also unique against the database.
 
-    Random ID numbers collide by the birthday paradox once there are thousands of them; a
-    drawn member whose ID number is taken is dropped and another one drawn in its place.
+    The demo builder keeps the ID numbers it has drawn unique; members already in the database
+    (when filling an existing tree) are known only by their blind index, so a drawn member whose
+    index is taken is dropped and another one drawn in its place. Nothing is decrypted.
     """
 
     seen: set[str] = field(default_factory=set)
@@ -78,11 +81,12 @@ class LargeCityBuilder(city.CityBuilder):
         while count > 0:
             start = len(self.pending)
             super().members(org, count, profile=profile, groups=groups)
+            if not self.seen:
+                return
             drawn = self.pending[start:]
             del self.pending[start:]
             for member, member_org in drawn:
                 if member.id_number_hash not in self.seen:
-                    self.seen.add(member.id_number_hash)
                     self.pending.append((member, member_org))
                     count -= 1
 
@@ -283,13 +287,6 @@ def copy_rows(model: type[models.Model], objs: list[models.Model], *, with_pk: b
             copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def add_posts(b: LargeCityBuilder, branches: list[Organization], holders: dict[int, list[int]],
               full: dict[int, int]) -> int:
     """A secretary for every branch with full members; a whole committee from seven (as the demo).
@@ -310,7 +307,7 @@ def add_posts(b: LargeCityBuilder, branches: list[Organization], holders: dict[i
         if years is None:
             years = terms[key] = term_years(branch, b.today)
         start = b.today - datetime.timedelta(days=b.rng.randint(30, years * 365 - 10))
-        end = _add_years(start, years)
+        end = add_years(start, years)
         seats = ["secretary"] + (_COMMITTEE_SEATS if full.get(branch.pk, 0) >= 7 else [])
         posts += [LeadershipPost(organization=branch, kind=kinds[code], member_id=member_id, term_start=start,
                                  term_end=end) for code, member_id in zip(seats, ids, strict=False)]
@@ -348,7 +345,9 @@ def fill_members(b: LargeCityBuilder, *, city_org: Organization, big: Organizati
     started = time.monotonic()
     if b.pending:
         b.flush()
-    b.seen.update(Member.objects.values_list("id_number_hash", flat=True))
+    # Members already there that this builder did not draw, known by their blind index only.
+    drawn = {pii.blind_index("id", id_number) for id_number in b.used_ids}
+    b.seen.update(h for h in Member.objects.values_list("id_number_hash", flat=True) if h not in drawn)
     need = members - Member.objects.count()
     result = FillResult()
     if need <= 0:

@@ -32,6 +32,10 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 MAX_ROWS = 20_000
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_MAX_COLUMNS = 60
+# This many empty rows in a row end the data (sheets formatted down to row 1,048,576 exist).
+_BLANK_RUN_END = 1000
 FILE_LANGUAGE = "zh-hans"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -135,7 +139,7 @@ def _choice_lookup(choices) -> dict[str, str]:
             english = str(label)
         for key in (str(value), english.lower(), chinese):
             lookup.setdefault(key, value)
-        if chinese.endswith("族") and len(chinese) > 2:  # 汉 for 汉族, 蒙古 for 蒙古族
+        if chinese.endswith("族") and len(chinese) > 1:  # 汉 for 汉族, 蒙古 for 蒙古族
             lookup.setdefault(chinese[:-1], value)
     return lookup
 
@@ -254,6 +258,9 @@ def read_rows(upload, columns: Sequence[Column], *, skip: Sequence | None = None
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
         raise ImportRejected(_("Upload an Excel workbook (.xlsx). Save older .xls or .csv files as .xlsx first."))
+    if (getattr(upload, "size", 0) or 0) > MAX_FILE_BYTES:
+        raise ImportRejected(_("The file is larger than %(size)d MB. Split it into smaller files.")
+                             % {"size": MAX_FILE_BYTES // (1024 * 1024)})
     upload.seek(0)
     if upload.read(4) != _ZIP_MAGIC:
         raise ImportRejected(_("The file is not a valid Excel workbook (.xlsx)."))
@@ -269,7 +276,7 @@ def read_rows(upload, columns: Sequence[Column], *, skip: Sequence | None = None
 
 
 def _read_sheet(sheet, columns, skip):
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet.iter_rows(values_only=True, max_col=_MAX_COLUMNS)
     try:
         header = next(rows)
     except StopIteration:
@@ -294,12 +301,18 @@ def _read_sheet(sheet, columns, skip):
         raise ImportRejected(_("The columns do not match the template (%(problems)s). Download the template and "
                                "copy your data into it.") % {"problems": "; ".join(parts)})
     skip_text = [parse_text(v) for v in skip] if skip else None
-    result = []
+    result, blank_run = [], 0
     for number, values in enumerate(rows, start=2):
         cells = {c.field: values[positions[c.header]] if positions[c.header] < len(values) else None
                  for c in columns}
         texts = [parse_text(cells[c.field]) for c in columns]
-        if not any(texts) or texts == skip_text:
+        if not any(texts):
+            blank_run += 1
+            if blank_run >= _BLANK_RUN_END:
+                break
+            continue
+        blank_run = 0
+        if texts == skip_text:
             continue
         result.append((number, cells))
         if len(result) > MAX_ROWS:

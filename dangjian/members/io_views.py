@@ -44,7 +44,7 @@ def _xlsx_response(target, filename):
 def import_members(request):
     """Upload members in an Excel file (党员信息批量导入): all rows or, with any error, none."""
     _require(request.user, "add")
-    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     rejected = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,6 +121,7 @@ def export(request):
 @require_GET
 def export_list(request):
     """The user's own exports, newest first, with their state and a download link when ready."""
+    _require(request.user, "export")
     exports = Export.objects.filter(requested_by=request.user)[:100]
     return render(request, "members/exports.html", {"nav": "exports", "exports": exports})
 
@@ -128,8 +129,11 @@ def export_list(request):
 @login_required
 @require_GET
 def export_download(request, pk):
-    """Download a finished export; only the user who requested it may (404 for everyone else)."""
-    export = get_object_or_404(Export, pk=pk, requested_by=request.user, status=Export.Status.DONE)
+    """Download a finished export. Only the user who requested it may (404 for everyone else);
+    while it is still being prepared, or if it failed, the page says so."""
+    export = get_object_or_404(Export, pk=pk, requested_by=request.user)
+    if export.status != Export.Status.DONE:
+        return render(request, "members/exports.html", {"nav": "exports", "exports": [export], "focus": export})
     if not export.file or not export.file.storage.exists(export.file.name):
         raise Http404
     name = f"{export.get_kind_display()}-{timezone.localtime(export.created_at):%Y%m%d-%H%M}.xlsx"

@@ -26,7 +26,7 @@ def _require_add(user):
 def import_tree(request):
     """Upload organizations in an Excel file (组织体系批量导入): all rows or, with any error, none."""
     _require_add(request.user)
-    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     rejected = None
     if request.method == "POST" and form.is_valid():
         try:

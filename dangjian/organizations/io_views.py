@@ -39,7 +39,7 @@ def import_tree(request):
                                                result.created) % {"count": result.created})
             return redirect("organizations:tree")
     return render(request, "organizations/import.html", {
-        "nav": "orgs", "form": form, "rejected": rejected, "columns": importing.ORG_COLUMNS,
+        "nav": "org_import", "form": form, "rejected": rejected, "columns": importing.ORG_COLUMNS,
     })
 
 

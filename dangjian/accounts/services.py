@@ -14,6 +14,7 @@ def role_grant(*, actor, user: User, role: str, organization=None) -> RoleAssign
             audit_log(actor=actor, action="role.granted", obj=user, organization=organization,
                       changes={"role": role})
     user.__dict__.pop("_scope_cache", None)
+    user.__dict__.pop("_role_rows", None)
     return assignment
 
 

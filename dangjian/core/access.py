@@ -79,8 +79,11 @@ def user_scope(user, action: str) -> Scope:
     if user.is_superuser:
         cache[action] = Scope(everything=True)
         return cache[action]
+    if "_role_rows" not in user.__dict__:
+        # One query per user object serves every action.
+        user.__dict__["_role_rows"] = list(user.role_assignments.values_list("role", "organization__path"))
     everything, paths, member_id, own = False, [], None, []
-    for role, path in user.role_assignments.values_list("role", "organization__path"):
+    for role, path in user.__dict__["_role_rows"]:
         if action not in ROLE_ACTIONS.get(role, ()):
             continue
         if role == Role.ADMIN:

@@ -45,6 +45,22 @@ def search_filter(queryset, value: str):
     return queryset.filter(name__contains=value)
 
 
+def org_picker_choices(user, visible, chosen_pk) -> list[tuple]:
+    """The organizations offered for narrowing the roster: the user's top organizations, and
+    around the chosen one its superiors, itself and its sub-organizations."""
+    from dangjian.organizations.selectors import children_of, scope_roots, visible_ancestors
+
+    shown = {org.pk: org for org in scope_roots(user)}
+    chosen = visible.filter(pk=chosen_pk).first() if str(chosen_pk or "").isdigit() else None
+    if chosen is not None:
+        for org in [*visible_ancestors(chosen, user), chosen, *children_of(chosen, user)]:
+            shown[org.pk] = org
+    top = min((org.depth for org in shown.values()), default=1)
+    return [("", "---------")] + [
+        (org.pk, "　" * (org.depth - top) + org.name) for org in sorted(shown.values(), key=lambda o: o.path)
+    ]
+
+
 class MemberFilter(django_filters.FilterSet):
     """The roster's filters. ``org`` narrows to an organization's subtree (it must be visible)."""
 
@@ -70,7 +86,11 @@ class MemberFilter(django_filters.FilterSet):
         data.setdefault("status", "on_roll")
         data.setdefault("sort", "name")
         super().__init__(data, *args, **kwargs)
-        self.filters["org"].queryset = Organization.objects.restrict(user, "view")
+        visible = Organization.objects.restrict(user, "view")
+        self.filters["org"].queryset = visible
+        # Any visible organization is accepted, but the drop-down offers only the way around the
+        # chosen one (a city has tens of thousands of organizations).
+        self.form.fields["org"].widget.choices = org_picker_choices(user, visible, data.get("org"))
 
     def filter_q(self, queryset, name, value):
         return search_filter(queryset, value)

@@ -28,42 +28,52 @@ def scope_roots(user) -> list[Organization]:
 
 
 def subtree_member_counts(orgs: list[Organization]) -> dict[int, int]:
-    """On-roll members in the subtree of each given organization (one grouped query).
+    """On-roll members in the subtree of each given organization.
 
     A Party group counts the members assigned to it; every other node counts the members its
-    subtree holds.
+    subtree holds. One grouped query over the members (by organization id, no join), one over
+    the organizations' paths, then each count is added to the shown organizations above it.
     """
     if not orgs:
         return {}
     q = Q()
     for org in orgs:
         q |= Q(path__startswith=org.path)
+    subtree = Organization.objects.filter(q)
     on_roll = Member.objects.filter(status__in=ON_ROLL)
-    direct = dict(
-        on_roll.filter(organization__in=Organization.objects.filter(q).values("pk"))
-        .values_list("organization__path").annotate(n=Count("id")).values_list("organization__path", "n")
-    )
+    direct = on_roll.filter(organization__in=subtree.values("pk")).values_list("organization_id").annotate(
+        n=Count("id")).values_list("organization_id", "n")
+    paths = dict(subtree.values_list("pk", "path"))
+    shown = {org.path: org.pk for org in orgs if org.org_type != OrgType.PARTY_GROUP}
+    counts = dict.fromkeys((org.pk for org in orgs), 0)
+    step = Organization.steplen
+    for org_id, n in direct:
+        path = paths[org_id]
+        for end in range(step, len(path) + 1, step):
+            pk = shown.get(path[:end])
+            if pk is not None:
+                counts[pk] += n
     groups = [org.pk for org in orgs if org.org_type == OrgType.PARTY_GROUP]
-    in_groups = dict(
-        on_roll.filter(party_group__in=groups).values_list("party_group").annotate(n=Count("id"))
-        .values_list("party_group", "n")
-    ) if groups else {}
-    return {
-        org.pk: in_groups.get(org.pk, 0) if org.org_type == OrgType.PARTY_GROUP
-        else sum(n for path, n in direct.items() if path.startswith(org.path))
-        for org in orgs
-    }
+    if groups:
+        counts.update(on_roll.filter(party_group__in=groups).values_list("party_group").annotate(n=Count("id"))
+                      .values_list("party_group", "n"))
+    return counts
+
+
+def children_of(org: Organization, user) -> list[Organization]:
+    """Active children of ``org`` that the user can see."""
+    children = list(Organization.objects.get_children(org).restrict(user, "view").filter(status=OrgStatus.ACTIVE))
+    for child in children:
+        child.has_children = child.numchild > 0
+    return children
 
 
 def children_with_counts(org: Organization, user) -> list[Organization]:
     """Active children of ``org`` the user can see, each with ``member_count`` and ``has_children``."""
-    children = list(
-        Organization.objects.get_children(org).restrict(user, "view").filter(status=OrgStatus.ACTIVE)
-    )
+    children = children_of(org, user)
     counts = subtree_member_counts(children)
     for child in children:
         child.member_count = counts.get(child.pk, 0)
-        child.has_children = child.numchild > 0
     return children
 
 

@@ -53,10 +53,13 @@ def tree(request):
         for root in roots:
             rows += selectors.tree_as_of(root, on)
         return render(request, "organizations/tree_as_of.html", {"nav": "orgs", "rows": rows, "as_of": as_of, "on": on})
-    counts = selectors.subtree_member_counts(roots)
     for root in roots:
-        root.member_count = counts.get(root.pk, 0)
-        root.children_list = selectors.children_with_counts(root, request.user)
+        root.children_list = selectors.children_of(root, request.user)
+    # One count over the roots' subtrees serves the roots and their children.
+    nodes = roots + [child for root in roots for child in root.children_list]
+    counts = selectors.subtree_member_counts(nodes)
+    for node in nodes:
+        node.member_count = counts.get(node.pk, 0)
     return render(request, "organizations/tree.html", {"nav": "orgs", "roots": roots, "as_of": as_of})
 
 

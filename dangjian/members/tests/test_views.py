@@ -118,3 +118,13 @@ def test_history_shows_changes(client_for, org):
     assert member.pledges.filter(year=2026).exists()
     assert AuditEntry.objects.filter(action="pledge.created", object_id=str(member.pk)).exists()
     assert "2026" in html
+
+
+def test_org_picker_offers_the_way_around_the_chosen_organization(client_for, org):
+    response = client_for("city").get("/members/", {"org": org["community"].pk})
+    offered = {pk for pk, _ in response.context["filter"].form.fields["org"].widget.choices if pk}
+    assert {org["city"].pk, org["community"].pk, org["branch"].pk, org["sibling"].pk, org["street"].pk} <= offered
+    assert len(offered) < 20  # not the whole city
+    # Any visible organization is still accepted, chosen by link or by the tree.
+    response = client_for("city").get("/members/", {"org": org["town"].pk})
+    assert response.context["org"] == org["town"]

@@ -7,7 +7,6 @@ filters and purpose. Small exports are written at once; larger ones by the backg
 """
 import tempfile
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import IO
 from urllib.parse import urlencode
 
@@ -28,6 +27,7 @@ from dangjian.organizations.models import Organization
 from .filters import MemberFilter
 from .importing import MEMBER_COLUMNS, SHEET_TITLE
 from .models import Member
+from .selectors import roster_filter
 
 # Paging and other parameters of the roster page that do not select rows.
 _IGNORED_PARAMS = {"page", "per_page", "csrfmiddlewaretoken", "full", "purpose"}
@@ -51,12 +51,10 @@ def query_params(query: QueryDict) -> dict[str, list[str]]:
 
 def export_filter(user, params: dict[str, list[str]]) -> MemberFilter:
     """The roster page's filter set over the rows ``user`` sees, for these parameters."""
-    from .views import roster_queryset  # the page's own query, so that page and export agree
-
     query = QueryDict(mutable=True)
     for key, values in params.items():
         query.setlist(key, values)
-    return roster_queryset(SimpleNamespace(GET=query, user=user))
+    return roster_filter(user=user, params=query)
 
 
 def export_rows(user, members: MemberFilter):

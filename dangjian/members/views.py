@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,9 +15,9 @@ from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 
 from . import services
-from .filters import MemberFilter
 from .forms import DutyPostForm, MemberForm, MoveForm, PledgeForm, RevealForm
 from .models import PROTECTED_FIELDS, Member
+from .selectors import roster_filter
 
 PAGE_SIZES = (20, 50, 100)
 
@@ -26,18 +27,11 @@ def _member(request, pk, action="view"):
                    action, pk=pk)
 
 
-def roster_queryset(request):
-    """The filtered roster the user may see; the same rows feed the page and the export."""
-    base = Member.objects.restrict(request.user, "view").without_protected().select_related("organization")
-    members = MemberFilter(request.GET, queryset=base, user=request.user)
-    return members
-
-
 @login_required
 @require_GET
 def member_list(request):
     """The roster (党员名册): search by name, pinyin initials or last ID digits; filter; sort; page."""
-    members = roster_queryset(request)
+    members = roster_filter(user=request.user, params=request.GET)
     try:
         per_page = int(request.GET.get("per_page", 20))
     except ValueError:
@@ -118,8 +112,6 @@ def edit(request, pk):
 def reveal(request, pk, field):
     """Show one protected value in full after the user states why (logged with the purpose)."""
     if field not in PROTECTED_FIELDS:
-        from django.http import Http404
-
         raise Http404
     member = _member(request, pk, "reveal")
     form = RevealForm(request.POST or None)

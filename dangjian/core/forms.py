@@ -9,3 +9,24 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def submit(request, form, action, *, message, next_url):
+    """Run a service with a form's data when a valid form is posted.
+
+    Returns the redirect to ``next_url`` after success (with ``message`` shown), or None: the
+    form is to be shown again, with the service's errors on it if it refused. ``message`` and
+    ``next_url`` may be functions of the service's result.
+    """
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, message(result) if callable(message) else message)
+    return redirect(next_url(result) if callable(next_url) else next_url)

@@ -450,3 +450,25 @@ def template_example(columns: Sequence[Column], example: dict[str, Any]) -> list
             value = bool_label(bool(value))
         row.append(value)
     return row
+
+
+def upload_page(request, *, run, template: str, context: dict, success_message, success_url: str):
+    """The flow of every import page: upload, check every row, import all or show each error.
+
+    ``run(upload)`` imports and returns a result, or raises :class:`ImportRejected`;
+    ``success_message(result)`` says what was done.
+    """
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    rejected = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(form.cleaned_data["file"])
+        except ImportRejected as exc:
+            rejected = exc
+        else:
+            messages.success(request, success_message(result))
+            return redirect(success_url)
+    return render(request, template, {**context, "form": form, "rejected": rejected})

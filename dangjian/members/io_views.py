@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.core.access import has_any_scope
 from dangjian.core.forms import add_service_errors
 from dangjian.core.models import Export
-from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE, ImportRejected, UploadForm
+from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE, upload_page
 
 from . import exporting, importing
 
@@ -44,21 +44,14 @@ def _xlsx_response(target, filename):
 def import_members(request):
     """Upload members in an Excel file (党员信息批量导入): all rows or, with any error, none."""
     _require(request.user, "add")
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    rejected = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = importing.members_import(actor=request.user, upload=form.cleaned_data["file"])
-        except ImportRejected as exc:
-            rejected = exc
-        else:
-            messages.success(request, ngettext("%(count)d member has been added to the register.",
-                                               "%(count)d members have been added to the register.",
-                                               result.created) % {"count": result.created})
-            return redirect("members:list")
-    return render(request, "members/import.html", {
-        "nav": "import", "form": form, "rejected": rejected, "columns": importing.MEMBER_COLUMNS,
-    })
+    return upload_page(
+        request, template="members/import.html", context={"nav": "import", "columns": importing.MEMBER_COLUMNS},
+        run=lambda upload: importing.members_import(actor=request.user, upload=upload),
+        success_message=lambda result: ngettext(
+            "%(count)d member has been added to the register.", "%(count)d members have been added to the register.",
+            result.created) % {"count": result.created},
+        success_url="members:list",
+    )
 
 
 @login_required

@@ -1,16 +1,16 @@
 """Roster pages: list with search and filters, detail, add and edit, reveal, history."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.access import can, get_for, has_any_scope
 from dangjian.core.audit import history_for
-from dangjian.core.forms import add_service_errors
+from dangjian.core.forms import add_service_errors, submit
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 
@@ -20,6 +20,10 @@ from .models import PROTECTED_FIELDS, Member
 from .selectors import roster_filter
 
 PAGE_SIZES = (20, 50, 100)
+
+
+def member_url(member):
+    return reverse("members:detail", args=[member.pk])
 
 
 def _member(request, pk, action="view"):
@@ -78,15 +82,10 @@ def create(request):
         org = get_for(request.user, Organization.objects, "add", pk=request.GET["org"])
         initial["organization"] = org
     form = MemberForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_create(actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been added to the register.") % {"name": member.name})
-            return redirect("members:detail", member.pk)
-    return render(request, "members/form.html", {"nav": "members", "form": form, "title": _("Add a member")})
+    done = submit(request, form, lambda data: services.member_create(actor=request.user, data=data),
+                  message=lambda member: _("%(name)s has been added to the register.") % {"name": member.name},
+                  next_url=member_url)
+    return done or render(request, "members/form.html", {"nav": "members", "form": form, "title": _("Add a member")})
 
 
 @login_required
@@ -94,15 +93,9 @@ def edit(request, pk):
     """Correct or update a member's register entry."""
     member = _member(request, pk, "change")
     form = MemberForm(request.POST or None, instance=member, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(actor=request.user, member=member, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("members:detail", member.pk)
-    return render(request, "members/form.html", {
+    done = submit(request, form, lambda data: services.member_update(actor=request.user, member=member, data=data),
+                  message=_("Saved."), next_url=member_url(member))
+    return done or render(request, "members/form.html", {
         "nav": "members", "form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.name},
     })
 
@@ -143,16 +136,10 @@ def move(request, pk):
     """Move a member's relation to another organization in the user's scope (within the same system)."""
     member = _member(request, pk, "change")
     form = MoveForm(request.POST or None, user=request.user, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_move(actor=request.user, member=member, organization=form.cleaned_data["organization"],
-                                 on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("members:detail", member.pk)
-    return render(request, "members/form.html", {
+    done = submit(request, form, lambda data: services.member_move(
+        actor=request.user, member=member, organization=data["organization"], on=data["on"]),
+        message=_("Saved."), next_url=member_url(member))
+    return done or render(request, "members/form.html", {
         "nav": "members", "form": form, "member": member,
         "title": _("Move %(name)s to another organization") % {"name": member.name},
     })
@@ -163,11 +150,9 @@ def duty_post_add(request, pk):
     """Assign a duty (设岗定责) or a model post (党员示范岗) to a member."""
     member = _member(request, pk, "change")
     form = DutyPostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.duty_post_create(actor=request.user, member=member, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("members:detail", member.pk)
-    return render(request, "members/form.html", {
+    done = submit(request, form, lambda data: services.duty_post_create(actor=request.user, member=member, **data),
+                  message=_("Saved."), next_url=member_url(member))
+    return done or render(request, "members/form.html", {
         "nav": "members", "form": form, "member": member, "title": _("Assign a duty to %(name)s") % {"name": member.name},
     })
 
@@ -177,10 +162,8 @@ def pledge_add(request, pk):
     """Record a member's public commitment (公开承诺)."""
     member = _member(request, pk, "change")
     form = PledgeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.pledge_create(actor=request.user, member=member, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("members:detail", member.pk)
-    return render(request, "members/form.html", {
+    done = submit(request, form, lambda data: services.pledge_create(actor=request.user, member=member, **data),
+                  message=_("Saved."), next_url=member_url(member))
+    return done or render(request, "members/form.html", {
         "nav": "members", "form": form, "member": member, "title": _("Record a pledge of %(name)s") % {"name": member.name},
     })

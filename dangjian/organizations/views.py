@@ -1,16 +1,16 @@
 """Pages of the organization tree: tree, detail, history, and the structural changes."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangjian.core.access import can, get_for
 from dangjian.core.audit import history_for
-from dangjian.core.forms import add_service_errors
+from dangjian.core.forms import submit
 from dangjian.core.models import AuditEntry
 
 from . import selectors, services
@@ -26,6 +26,10 @@ from .forms import (
     SplitForm,
 )
 from .models import LeadershipPost, Organization
+
+
+def org_url(org):
+    return reverse("organizations:detail", args=[org.pk])
 
 
 def _org(request, pk, action="view"):
@@ -109,30 +113,20 @@ def create(request, pk):
     """Set up an organization under this one (成立党组织)."""
     parent = _org(request, pk, "add")
     form = OrganizationForm(request.POST or None, initial={"unit_kind": parent.unit_kind})
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.organization_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been set up.") % {"name": new.name})
-            return redirect("organizations:detail", new.pk)
-    return _render_form(request, parent, form, _("New organization under %(name)s") % {"name": parent.name}, _("Create"))
+    done = submit(request, form, lambda data: services.organization_create(actor=request.user, parent=parent, **data),
+                  message=lambda new: _("%(name)s has been set up.") % {"name": new.name},
+                  next_url=lambda new: reverse("organizations:detail", args=[new.pk]))
+    return done or _render_form(request, parent, form, _("New organization under %(name)s") % {"name": parent.name},
+                                _("Create"))
 
 
 @login_required
 def edit(request, pk):
     org = _org(request, pk, "change")
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(actor=request.user, organization=org, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("organizations:detail", org.pk)
-    return _render_form(request, org, form, _("Edit %(name)s") % {"name": org.name}, _("Save"))
+    done = submit(request, form, lambda data: services.organization_update(actor=request.user, organization=org, **data),
+                  message=_("Saved."), next_url=org_url(org))
+    return done or _render_form(request, org, form, _("Edit %(name)s") % {"name": org.name}, _("Save"))
 
 
 def _targets(request, org, action):
@@ -146,16 +140,10 @@ def move(request, pk):
     """Place the organization under another superior (隶属关系调整)."""
     org = _org(request, pk, "change")
     form = MoveForm(request.POST or None, targets=_targets(request, org, "add"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_move(actor=request.user, organization=org,
-                                       new_parent=form.cleaned_data["new_parent"], on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been moved.") % {"name": org.name})
-            return redirect("organizations:detail", org.pk)
-    return _render_form(request, org, form, _("Move %(name)s") % {"name": org.name}, _("Move"))
+    done = submit(request, form, lambda data: services.organization_move(
+        actor=request.user, organization=org, new_parent=data["new_parent"], on=data["on"]),
+        message=_("%(name)s has been moved.") % {"name": org.name}, next_url=org_url(org))
+    return done or _render_form(request, org, form, _("Move %(name)s") % {"name": org.name}, _("Move"))
 
 
 @login_required
@@ -163,17 +151,12 @@ def merge(request, pk):
     """Merge this organization into another (合并)."""
     org = _org(request, pk, "delete")
     form = MergeForm(request.POST or None, targets=_targets(request, org, "change"))
-    if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["target"]
-        try:
-            services.organization_merge(actor=request.user, sources=[org], target=target, on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(a)s has been merged into %(b)s.") % {"a": org.name, "b": target.name})
-            return redirect("organizations:detail", target.pk)
-    return _render_form(request, org, form, _("Merge %(name)s into another organization") % {"name": org.name},
-                        _("Merge"), confirm=_("Merging cannot be undone. Continue?"))
+    done = submit(request, form, lambda data: services.organization_merge(
+        actor=request.user, sources=[org], target=data["target"], on=data["on"]),
+        message=lambda target: _("%(a)s has been merged into %(b)s.") % {"a": org.name, "b": target.name},
+        next_url=lambda target: reverse("organizations:detail", args=[target.pk]))
+    return done or _render_form(request, org, form, _("Merge %(name)s into another organization") % {"name": org.name},
+                                _("Merge"), confirm=_("Merging cannot be undone. Continue?"))
 
 
 @login_required
@@ -184,19 +167,14 @@ def split(request, pk):
     if parent is None or not can(request.user, "add", parent):
         raise PermissionDenied
     form = SplitForm(request.POST or None, organization=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            new, = services.organization_split(actor=request.user, organization=org, on=data["on"], parts=[{
-                "name": data["name"], "code": data["code"], "org_type": data["org_type"],
-                "member_ids": [m.pk for m in data["members"]],
-            }])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been set up.") % {"name": new.name})
-            return redirect("organizations:detail", new.pk)
-    return _render_form(request, org, form, _("Split %(name)s") % {"name": org.name}, _("Split"))
+    done = submit(request, form, lambda data: services.organization_split(
+        actor=request.user, organization=org, on=data["on"], parts=[{
+            "name": data["name"], "code": data["code"], "org_type": data["org_type"],
+            "member_ids": [m.pk for m in data["members"]],
+        }])[0],
+        message=lambda new: _("%(name)s has been set up.") % {"name": new.name},
+        next_url=lambda new: reverse("organizations:detail", args=[new.pk]))
+    return done or _render_form(request, org, form, _("Split %(name)s") % {"name": org.name}, _("Split"))
 
 
 @login_required
@@ -204,16 +182,11 @@ def dissolve(request, pk):
     """Dissolve the organization (撤销) once it is empty."""
     org = _org(request, pk, "delete")
     form = DissolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_dissolve(actor=request.user, organization=org, on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been dissolved.") % {"name": org.name})
-            return redirect("organizations:detail", org.pk)
-    return _render_form(request, org, form, _("Dissolve %(name)s") % {"name": org.name}, _("Dissolve"),
-                        confirm=_("Dissolving cannot be undone. Continue?"))
+    done = submit(request, form, lambda data: services.organization_dissolve(
+        actor=request.user, organization=org, on=data["on"]),
+        message=_("%(name)s has been dissolved.") % {"name": org.name}, next_url=org_url(org))
+    return done or _render_form(request, org, form, _("Dissolve %(name)s") % {"name": org.name}, _("Dissolve"),
+                                confirm=_("Dissolving cannot be undone. Continue?"))
 
 
 @login_required
@@ -221,15 +194,9 @@ def post_add(request, pk):
     """Fill a leadership post (任职) for a term."""
     org = _org(request, pk, "change")
     form = PostAppointForm(request.POST or None, organization=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_appoint(actor=request.user, organization=org, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("organizations:detail", org.pk)
-    return _render_form(request, org, form, _("Fill a post in %(name)s") % {"name": org.name}, _("Save"))
+    done = submit(request, form, lambda data: services.post_appoint(actor=request.user, organization=org, **data),
+                  message=_("Saved."), next_url=org_url(org))
+    return done or _render_form(request, org, form, _("Fill a post in %(name)s") % {"name": org.name}, _("Save"))
 
 
 @login_required
@@ -241,16 +208,10 @@ def post_end(request, pk):
         raise Http404 from exc
     org = _org(request, post.organization_id, "change")
     form = PostEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_end(actor=request.user, post=post, ended_on=form.cleaned_data["ended_on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("organizations:detail", org.pk)
+    done = submit(request, form, lambda data: services.post_end(actor=request.user, post=post, ended_on=data["ended_on"]),
+                  message=_("Saved."), next_url=org_url(org))
     title = _("%(member)s leaves the post of %(post)s") % {"member": post.member, "post": post.kind}
-    return _render_form(request, org, form, title, _("Save"))
+    return done or _render_form(request, org, form, title, _("Save"))
 
 
 @login_required

@@ -58,7 +58,7 @@ class Scope:
         return not (self.everything or self.paths or self.member_id or self.own_org_ids)
 
 
-def _minimal_prefixes(paths) -> tuple[str, ...]:
+def minimal_prefixes(paths) -> tuple[str, ...]:
     """Drop paths already covered by a shorter prefix (a subtree inside another)."""
     kept: list[str] = []
     for path in sorted(set(paths), key=len):
@@ -98,7 +98,7 @@ def user_scope(user, action: str) -> Scope:
         if own_record:
             member_id, org_id, group_id = own_record
             own = [org_id] + ([group_id] if group_id else [])
-    cache[action] = Scope(everything=everything, paths=_minimal_prefixes(paths),
+    cache[action] = Scope(everything=everything, paths=minimal_prefixes(paths),
                           member_id=member_id, own_org_ids=tuple(own))
     return cache[action]
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.core.access import minimal_prefixes
 from dangjian.core.rules import rule, rule_value
 from dangjian.members.choices import ON_ROLL, MemberStatus
 from dangjian.members.models import Member
@@ -37,8 +38,8 @@ def subtree_member_counts(orgs: list[Organization]) -> dict[int, int]:
     if not orgs:
         return {}
     q = Q()
-    for org in orgs:
-        q |= Q(path__startswith=org.path)
+    for path in minimal_prefixes(org.path for org in orgs):
+        q |= Q(path__startswith=path)
     subtree = Organization.objects.filter(q)
     on_roll = Member.objects.filter(status__in=ON_ROLL)
     direct = on_roll.filter(organization__in=subtree.values("pk")).values_list("organization_id").annotate(

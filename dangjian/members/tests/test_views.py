@@ -128,3 +128,9 @@ def test_org_picker_offers_the_way_around_the_chosen_organization(client_for, or
     # Any visible organization is still accepted, chosen by link or by the tree.
     response = client_for("city").get("/members/", {"org": org["town"].pk})
     assert response.context["org"] == org["town"]
+
+
+def test_register_form_cannot_end_a_membership(client_for, org):
+    member = org["branch"].members.filter(status="full").first()
+    form = client_for("branch").get(f"/members/{member.pk}/edit/").context["form"]
+    assert {v for v, _ in form.fields["status"].choices} == {"probationary", "full", "lost_contact", "suspended"}

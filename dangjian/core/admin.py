@@ -27,4 +27,4 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class RulePackAdmin(ReadOnlyAdmin):
     """Rule packs are reviewed files in rules/; edit the file and migrate to change them."""
 
-    list_display = ["code", "version", "title", "effective_from", "organization", "source"]
+    list_display = ["code", "version", "title", "effective_from", "organization_code", "source"]

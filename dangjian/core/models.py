@@ -52,7 +52,7 @@ class AuditEntry(models.Model):
 class RulePack(models.Model):
     """A versioned set of rules (规则包) loaded from a reviewed TOML file in ``rules/``.
 
-    A pack with an organization is a local override that applies to that organization's
+    A pack naming an organization code is a local override that applies to that organization's
     subtree; the national packs have none. The newest pack in force on a day wins.
     """
 
@@ -60,11 +60,10 @@ class RulePack(models.Model):
     version = models.CharField(_("version"), max_length=32)
     title = models.CharField(_("title"), max_length=200)
     effective_from = models.DateField(_("effective from"))
-    organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("applies to"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="rule_packs",
+    organization_code = models.CharField(
+        _("applies to"), max_length=32, blank=True,
+        help_text=_("Code of the organization whose subtree a local pack covers; empty for national packs."),
     )
-    organization_code = models.CharField(_("organization code"), max_length=32, blank=True)
     data = models.JSONField(_("rules"), default=dict)
     source = models.CharField(_("source file"), max_length=200, blank=True)
 

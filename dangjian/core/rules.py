@@ -39,26 +39,37 @@ def _dig(data: dict, key: str):
 
 
 def rule(key: str, *, organization=None, on: datetime.date | None = None) -> RuleValue:
-    """The value of a rule for an organization on a day, with the version that gave it."""
+    """The value of a rule for an organization on a day, with the version that gave it.
+
+    A local pack names the organization it applies to by code and covers that organization's
+    subtree; deeper local packs win over shallower ones and over the national packs, and among
+    packs of the same reach the newest in force wins.
+    """
     from .models import RulePack
 
     on = on or timezone.localdate()
-    packs = list(RulePack.objects.filter(effective_from__lte=on).select_related("organization"))
-    own_path = organization.path if organization is not None else ""
+    packs = list(RulePack.objects.filter(effective_from__lte=on))
+    depth_of_code = _ancestor_codes(organization) if organization is not None else {}
 
-    def rank(pack):
-        # Deeper local overrides first, then the newest effective date.
-        depth = len(pack.organization.path) if pack.organization_id else 0
-        return (depth, pack.effective_from)
+    def reach(pack):
+        return depth_of_code.get(pack.organization_code, -1) if pack.organization_code else 0
 
-    for pack in sorted(packs, key=rank, reverse=True):
-        if pack.organization_id and not (own_path and own_path.startswith(pack.organization.path)):
-            continue
+    applicable = [p for p in packs if reach(p) >= 0]
+    for pack in sorted(applicable, key=lambda p: (reach(p), p.effective_from), reverse=True):
         try:
             return RuleValue(_dig(pack.data, key), f"{pack.code} {pack.version}")
         except KeyError:
             continue
     raise RuleMissing(key)
+
+
+def _ancestor_codes(organization) -> dict[str, int]:
+    """Codes of the organization and its ancestors, with their depth (deeper is nearer)."""
+    from dangjian.organizations.models import Organization
+
+    step = Organization.steplen
+    prefixes = [organization.path[:end] for end in range(step, len(organization.path) + 1, step)]
+    return dict(Organization.objects.filter(path__in=prefixes).values_list("code", "depth"))
 
 
 def rule_value(key: str, *, organization=None, on=None, default=None):
@@ -87,18 +98,12 @@ def sync_rule_packs(*args, **kwargs):
     for path in sorted(RULES_DIR.glob("*.toml")):
         data = load_pack_file(path)
         header = data.pop("pack")
-        org = None
         org_code = header.get("organization_code", "")
-        if org_code:
-            from dangjian.organizations.models import Organization
-
-            org = Organization.objects.filter(code=org_code).first()
         RulePack.objects.update_or_create(
             code=header["code"], version=header["version"],
             defaults={
                 "title": header.get("title", ""),
                 "effective_from": datetime.date.fromisoformat(str(header["effective_from"])),
-                "organization": org,
                 "organization_code": org_code,
                 "data": data,
                 "source": path.name,

@@ -25,7 +25,7 @@ def test_branch_without_committee_is_warned(org):
 def test_local_rule_pack_overrides_for_its_subtree(org):
     national = RulePack.objects.get(code="national")
     RulePack.objects.create(code="local", version="1", title="本地", effective_from=datetime.date(2020, 1, 1),
-                            organization=org["community"], data={"structure": {"branch_min_full_members": 100}})
+                            organization_code=org["community"].code, data={"structure": {"branch_min_full_members": 100}})
     flagged = {w.organization.pk for w in selectors.structure_warnings(org["community"])
                if w.code == "too_few_full_members"}
     assert org["branch"].pk in flagged

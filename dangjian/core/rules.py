@@ -38,32 +38,42 @@ def _dig(data: dict, key: str):
     return node
 
 
+class RuleBook:
+    """The rule packs in force on one day, loaded once, for many look-ups (one per organization)."""
+
+    def __init__(self, on: datetime.date | None = None):
+        from .models import RulePack
+
+        self.on = on or timezone.localdate()
+        self.packs = list(RulePack.objects.filter(effective_from__lte=self.on))
+
+    def get(self, key: str, codes: dict[str, int] | None = None) -> RuleValue:
+        """The value for an organization whose own and ancestors' codes are ``codes`` (code → depth).
+
+        A local pack covers the subtree of the organization it names; deeper local packs win
+        over shallower ones and over the national packs; among packs of the same reach the newest
+        in force wins.
+        """
+        codes = codes or {}
+
+        def reach(pack):
+            return codes.get(pack.organization_code, -1) if pack.organization_code else 0
+
+        applicable = [p for p in self.packs if reach(p) >= 0]
+        for pack in sorted(applicable, key=lambda p: (reach(p), p.effective_from), reverse=True):
+            try:
+                return RuleValue(_dig(pack.data, key), f"{pack.code} {pack.version}")
+            except KeyError:
+                continue
+        raise RuleMissing(key)
+
+
 def rule(key: str, *, organization=None, on: datetime.date | None = None) -> RuleValue:
-    """The value of a rule for an organization on a day, with the version that gave it.
-
-    A local pack names the organization it applies to by code and covers that organization's
-    subtree; deeper local packs win over shallower ones and over the national packs, and among
-    packs of the same reach the newest in force wins.
-    """
-    from .models import RulePack
-
-    on = on or timezone.localdate()
-    packs = list(RulePack.objects.filter(effective_from__lte=on))
-    depth_of_code = _ancestor_codes(organization) if organization is not None else {}
-
-    def reach(pack):
-        return depth_of_code.get(pack.organization_code, -1) if pack.organization_code else 0
-
-    applicable = [p for p in packs if reach(p) >= 0]
-    for pack in sorted(applicable, key=lambda p: (reach(p), p.effective_from), reverse=True):
-        try:
-            return RuleValue(_dig(pack.data, key), f"{pack.code} {pack.version}")
-        except KeyError:
-            continue
-    raise RuleMissing(key)
+    """The value of a rule for an organization on a day, with the version that gave it."""
+    return RuleBook(on).get(key, ancestor_codes(organization) if organization is not None else None)
 
 
-def _ancestor_codes(organization) -> dict[str, int]:
+def ancestor_codes(organization) -> dict[str, int]:
     """Codes of the organization and its ancestors, with their depth (deeper is nearer)."""
     from dangjian.organizations.models import Organization
 

@@ -1,0 +1,13 @@
+"""Background tasks of the notices app."""
+from django_tasks import task
+
+
+@task()
+def deliver_notification(user_ids: list[int], title: str, body: str, url: str) -> int:
+    """Deliver one message to users through the configured channels; returns the failures."""
+    from dangjian.accounts.models import User
+
+    from .channels import deliver
+
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
+    return deliver(users, title=title, body=body, url=url)

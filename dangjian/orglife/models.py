@@ -1,0 +1,166 @@
+"""Organizational life (组织生活): meetings with attendance and minutes, and study hours."""
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.access import RestrictedQuerySet
+from dangjian.members.models import Member
+from dangjian.organizations.models import Organization
+
+from .choices import AttendanceStatus, MeetingKind, MeetingStatus, StudySource
+
+
+def _orgs_in(scope, action):
+    return Organization.objects.filter(Organization.scope_filter(scope, action)).values("pk")
+
+
+def new_sign_in_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+class Meeting(models.Model):
+    """One meeting or activity of organizational life (三会一课, 主题党日, 组织生活会 …).
+
+    Recording it (``meeting_record``) is the one entry from which attendees' study hours,
+    the organization's compliance and the meeting ledger are all derived.
+    """
+
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT,
+                                     related_name="meetings")
+    joint_organizations = models.ManyToManyField(
+        Organization, verbose_name=_("joint organizations"), blank=True, related_name="joint_meetings",
+        help_text=_("Other organizations holding this meeting together; it counts for each of them."),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=MeetingKind.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    starts_at = models.DateTimeField(_("time"))
+    duration_hours = models.DecimalField(_("duration (hours)"), max_digits=4, decimal_places=1, default=2)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online = models.BooleanField(_("held online"), default=False)
+    host = models.ForeignKey(Member, verbose_name=_("host"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    recorder = models.ForeignKey(Member, verbose_name=_("recorder"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    study_hours = models.DecimalField(_("study hours credited"), max_digits=4, decimal_places=1, default=0)
+    rule_version = models.CharField(_("rule version"), max_length=64, blank=True)
+    sign_in_code = models.CharField(_("sign-in code"), max_length=6, default=new_sign_in_code)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["organization", "kind", "starts_at"]), models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.topic}"
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+        if scope.own_org_ids:
+            q |= Q(organization_id__in=scope.own_org_ids)
+        if scope.member_id:
+            q |= Q(attendances__member_id=scope.member_id)
+        return q
+
+
+class Attendance(models.Model):
+    """A member invited to a meeting, and whether they came (出席 / 请假 / 缺席)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(_("attendance"), max_length=16, choices=AttendanceStatus.choices,
+                              default=AttendanceStatus.INVITED)
+    leave_reason = models.CharField(_("reason for leave"), max_length=200, blank=True)
+    voting = models.BooleanField(_("has a vote"), default=True,
+                                 help_text=_("Mobile members attending where they are have no vote."))
+    signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
+    self_signed = models.BooleanField(_("signed in by the member"), default=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")]
+        indexes = [models.Index(fields=["member", "status"])]
+
+    def __str__(self):
+        return f"{self.member} {self.get_status_display()}"
+
+
+class Resolution(models.Model):
+    """A decision put to the vote at a meeting, with the votes and the verdict under the rules."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions")
+    text = models.TextField(_("resolution"))
+    votes_for = models.PositiveIntegerField(_("for"), default=0)
+    votes_against = models.PositiveIntegerField(_("against"), default=0)
+    abstentions = models.PositiveIntegerField(_("abstentions"), default=0)
+    passed = models.BooleanField(_("passed"), default=False)
+    rule_version = models.CharField(_("rule version"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class MeetingAttachment(models.Model):
+    """A photo or file kept with a meeting's record."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="meetings/%Y/%m/")
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title or self.file.name
+
+
+class StudyRecord(models.Model):
+    """Study hours credited to a member (学时), from a meeting, a course, home delivery or self-study."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="study_records")
+    on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    source = models.CharField(_("source"), max_length=16, choices=StudySource.choices)
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="study_records")
+    title = models.CharField(_("title"), max_length=200)
+    rule_version = models.CharField(_("rule version"), max_length=64, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("study record")
+        verbose_name_plural = _("study records")
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["member", "on"])]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], condition=Q(meeting__isnull=False),
+                                               name="study_once_per_meeting")]
+
+    def __str__(self):
+        return f"{self.member} {self.hours} {self.title}"
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        # An ordinary member sees their own hours only, not their branch-mates'.
+        q = Q(member__organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+        if scope.member_id:
+            q |= Q(member_id=scope.member_id)
+        return q

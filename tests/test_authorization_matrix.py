@@ -71,6 +71,16 @@ MATRIX = {
     "v1:organization-detail": ("org", VIEWERS, False),
     "v1:member-list": (None, LOGGED_IN, True),
     "v1:member-detail": ("member", VIEWERS, False),
+    "notices:list": (None, LOGGED_IN, True),
+    "notices:publish": (None, SECRETARIES_ANYWHERE, False),
+    "notices:detail": ("notice", VIEWERS, False),
+    "notices:attachment": ("notice", VIEWERS, False),
+    "notices:assignment_list": (None, LOGGED_IN, True),
+    "notices:assignment_create": (None, SECRETARIES_ANYWHERE, False),
+    "notices:assignment_detail": ("assignment", VIEWERS, False),
+    "notices:assignment_report": ("assignment", CHANGERS, False),
+    "notices:inbox": (None, LOGGED_IN, True),
+    "notices:inbox_read": (None, "method", False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -99,13 +109,38 @@ def sample_objects(personas):
     branch = Organization.objects.get(name="滨河社区第一党支部")
     member = branch.members.exclude(user__isnull=False).order_by("id").first()
     export = Export.objects.create(requested_by=personas["branch"], kind="members", params={}, row_count=0)
+    notice, assignment = _notice_and_assignment(personas, branch)
     return {
         "org": branch,
         "member": member,
         "post": LeadershipPost.objects.filter(organization=branch).first(),
         "user": personas["branch"],
         "export": export,
+        "notice": notice,
+        "assignment": assignment,
     }
+
+
+def _notice_and_assignment(personas, branch):
+    """A notice (with an attachment) and an assignment from the community committee to the branch."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from dangjian.notices.models import Assignment, AssignmentReport, Notice
+
+    community = Organization.objects.get(name="滨河社区党委")
+    attachment = "notices/matrix-sample.txt"
+    if not default_storage.exists(attachment):
+        default_storage.save(attachment, ContentFile(b"sample"))
+    notice = Notice.objects.create(organization=community, title="Matrix notice", body="-", attachment=attachment)
+    notice.targets.set([branch])
+    assignment = Assignment.objects.create(organization=community, title="Matrix assignment", description="-",
+                                           due_on=datetime.date(2030, 1, 1))
+    assignment.targets.set([branch])
+    AssignmentReport.objects.create(assignment=assignment, organization=branch)
+    return notice, assignment
 
 
 def url_for(name, kind, objects):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.organizations",
     "dangjian.members",
+    "dangjian.notices",
     "dangjian.orglife",
 ]
 

@@ -27,9 +27,16 @@ ACTION_LABELS = {
     "member.exported": _("Members exported"),
     "duty_post.created": _("Duty post assigned"),
     "pledge.created": _("Pledge made"),
+    "meeting.planned": _("Meeting planned"),
+    "meeting.recorded": _("Meeting recorded"),
+    "meeting.cancelled": _("Meeting cancelled"),
+    "meeting.signed_in": _("Signed in at a meeting"),
     "user.password_reset": _("Password reset"),
     "role.granted": _("Role granted"),
     "role.revoked": _("Role revoked"),
+    "notice.published": _("Notice published"),
+    "assignment.created": _("Assignment given"),
+    "assignment.reported": _("Assignment reported done"),
 }
 
 

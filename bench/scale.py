@@ -295,7 +295,7 @@ def add_posts(b: LargeCityBuilder, branches: list[Organization], holders: dict[i
     """
     kinds = {k.code: k for k in PostKind.objects.all()}
     # Term lengths depend on type and unit kind only, unless a local rule pack overrides them.
-    cache_terms = not RulePack.objects.filter(organization__isnull=False).exists()
+    cache_terms = not any("terms" in pack.data for pack in RulePack.objects.exclude(organization_code=""))
     terms: dict[tuple[str, str], int] = {}
     posts = []
     for branch in branches:

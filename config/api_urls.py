@@ -11,10 +11,13 @@ from rest_framework.routers import SimpleRouter
 from dangjian.core.api import ObtainTokenView
 from dangjian.members.api.views import MemberViewSet
 from dangjian.organizations.api.views import OrganizationViewSet
+from dangjian.orglife.api.views import ComplianceView, MeetingViewSet, StudyRecordViewSet
 
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("study-records", StudyRecordViewSet, basename="study-record")
 
 # Swagger UI's page carries one small inline <style> block (box sizing, margins): allow that
 # block alone, by its hash (a test checks the hash still matches the page).
@@ -23,6 +26,7 @@ docs_view = csp_update({"style-src": [SWAGGER_STYLE_HASH]})(SpectacularSwaggerSp
 
 app_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("compliance/", ComplianceView.as_view(), name="compliance"),
     path("", include(router.urls)),
 ]
 

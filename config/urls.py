@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include(auth_patterns)),
     path("orgs/", include("dangjian.organizations.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("orglife/", include("dangjian.orglife.urls")),
     path("notices/", include("dangjian.notices.urls")),
     path("api/", include("config.api_urls")),
     path("django-admin/", admin.site.urls),

@@ -7,13 +7,16 @@ persona the test knows whether a GET may answer 200; any other answer must be a 
 ``sibling`` must not find the branch's objects in them. A new route that is not in the table
 fails the test, so every new view joins the matrix.
 """
+import datetime
 import json
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from dangjian.members.models import Member
 from dangjian.organizations.models import LeadershipPost, Organization
+from dangjian.orglife.services import meeting_plan
 
 PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", None]
 LOGGED_IN = set(PERSONAS) - {None}
@@ -22,6 +25,7 @@ CHANGERS = {"admin", "city", "organizer", "community", "branch"}
 DELETERS = {"admin", "city", "organizer"}
 SECRETARIES_ANYWHERE = CHANGERS | {"sibling"}
 AUDITORS = {"admin", "city", "organizer", "auditor"}
+OVERSEERS = LOGGED_IN - {"member"}  # those with a subtree in view (overviews of organizational life)
 EVERYONE = set(PERSONAS)
 
 # route name → (kind of object in the URL or None, personas whose GET answers 200, leak check)
@@ -71,6 +75,13 @@ MATRIX = {
     "v1:organization-detail": ("org", VIEWERS, False),
     "v1:member-list": (None, LOGGED_IN, True),
     "v1:member-detail": ("member", VIEWERS, False),
+    "v1:meeting-list": (None, LOGGED_IN, True),
+    "v1:meeting-detail": ("meeting", VIEWERS, False),
+    "v1:meeting-record": ("meeting", "method", False),
+    "v1:meeting-cancel": ("meeting", "method", False),
+    "v1:meeting-sign-in": (None, "method", False),
+    "v1:study-record-list": (None, LOGGED_IN, False),
+    "v1:compliance": ("org", VIEWERS, False),  # ?org=<the branch>&year=<this year>
     "notices:list": (None, LOGGED_IN, True),
     "notices:publish": (None, SECRETARIES_ANYWHERE, False),
     "notices:detail": ("notice", VIEWERS, False),
@@ -81,6 +92,14 @@ MATRIX = {
     "notices:assignment_report": ("assignment", CHANGERS, False),
     "notices:inbox": (None, LOGGED_IN, True),
     "notices:inbox_read": (None, "method", False),
+    "orglife:list": (None, LOGGED_IN, True),
+    "orglife:plan": (None, SECRETARIES_ANYWHERE, False),
+    "orglife:detail": ("meeting", VIEWERS, False),
+    "orglife:record": ("meeting", CHANGERS, False),
+    "orglife:cancel": ("meeting", CHANGERS, False),
+    "orglife:sign_in": (None, LOGGED_IN, False),
+    "orglife:compliance": (None, OVERSEERS, True),
+    "orglife:study": (None, OVERSEERS, True),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -109,6 +128,8 @@ def sample_objects(personas):
     branch = Organization.objects.get(name="滨河社区第一党支部")
     member = branch.members.exclude(user__isnull=False).order_by("id").first()
     export = Export.objects.create(requested_by=personas["branch"], kind="members", params={}, row_count=0)
+    meeting = meeting_plan(actor=None, organization=branch, kind="theme_day", topic="主题党日",
+                           starts_at=timezone.now() - datetime.timedelta(days=1))
     notice, assignment = _notice_and_assignment(personas, branch)
     return {
         "org": branch,
@@ -118,6 +139,7 @@ def sample_objects(personas):
         "export": export,
         "notice": notice,
         "assignment": assignment,
+        "meeting": meeting,
     }
 
 
@@ -144,6 +166,8 @@ def _notice_and_assignment(personas, branch):
 
 
 def url_for(name, kind, objects):
+    if name == "v1:compliance":
+        return f"{reverse(name)}?org={objects[kind].pk}&year={timezone.localdate().year}"
     if kind is None:
         return reverse(name)
     kwargs = {"pk": objects[kind].pk}
@@ -154,11 +178,13 @@ def url_for(name, kind, objects):
 
 def leaked(name, response, objects):
     """Whether a list answer shows an object of the branch."""
-    if name in ("v1:member-list", "v1:organization-list"):
+    api_lists = {"v1:member-list": "member", "v1:organization-list": "org", "v1:meeting-list": "meeting"}
+    if name in api_lists:
         ids = {row["id"] for row in json.loads(response.content)["results"]}
-        return objects["member" if name == "v1:member-list" else "org"].pk in ids
+        return objects[api_lists[name]].pk in ids
     body = response.content.decode()
-    return f"/members/{objects['member'].pk}/" in body or f"/orgs/{objects['org'].pk}/" in body
+    return any(link in body for link in (f"/members/{objects['member'].pk}/", f"/orgs/{objects['org'].pk}/",
+                                         f"/orglife/meetings/{objects['meeting'].pk}/"))
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -186,6 +186,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgStatusEnum": "dangjian.organizations.choices.OrgStatus",
         "MemberStatusEnum": "dangjian.members.choices.MemberStatus",
+        "MeetingStatusEnum": "dangjian.orglife.choices.MeetingStatus",
+        "AttendanceStatusEnum": "dangjian.orglife.choices.AttendanceStatus",
+        "RecordedAttendanceStatusEnum": "dangjian.orglife.api.serializers.RECORDED_ATTENDANCE",
+        "ComplianceStatusEnum": "dangjian.orglife.api.serializers.COMPLIANCE_STATUSES",
     },
 }
 

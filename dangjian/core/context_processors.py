@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .access import has_any_scope
+from .access import has_any_scope, user_scope
 
 
 def platform(request):
@@ -13,6 +13,8 @@ def platform(request):
         my_member_id = Member.objects.filter(user=user).values_list("pk", flat=True).first()
         perms_ui = {action: has_any_scope(user, action) for action in ("add", "export", "audit")}
         perms_ui["import"] = perms_ui["add"]
+        view = user_scope(user, "view")
+        perms_ui["overview"] = bool(view.everything or view.paths)
     return {
         "large_font": request.COOKIES.get("large_font") == "1",
         "debug": settings.DEBUG,

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,6 +14,7 @@ from dangjian.core.audit import history_for
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
+from dangjian.orglife.selectors import study_standings
 
 from . import services
 from .forms import DutyPostForm, MemberForm, MoveForm, PledgeForm, RevealForm
@@ -66,6 +68,8 @@ def detail(request, pk):
         "posts": member.posts.select_related("organization", "kind"),
         "duty_posts": member.duty_posts.all(),
         "pledges": member.pledges.all(),
+        "study": study_standings([member], timezone.localdate().year, organization=member.organization)[0],
+        "study_records": member.study_records.filter(on__year=timezone.localdate().year)[:20],
         "can_change": can(request.user, "change", member),
         "can_reveal": can(request.user, "reveal", member),
         "protected": [(f, Member._meta.get_field(f).verbose_name, getattr(member, f"{f}_masked")) for f in PROTECTED_FIELDS],

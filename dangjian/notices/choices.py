@@ -3,5 +3,5 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+    OPEN = "open", _("Not yet reported")
+    DONE = "done", _("Reported done")

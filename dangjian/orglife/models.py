@@ -70,7 +70,7 @@ class Meeting(models.Model):
         if scope.own_org_ids:
             q |= Q(organization_id__in=scope.own_org_ids)
         if scope.member_id:
-            q |= Q(attendances__member_id=scope.member_id)
+            q |= Q(pk__in=Attendance.objects.filter(member_id=scope.member_id).values("meeting"))
         return q
 
 

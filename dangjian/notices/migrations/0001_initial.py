@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='AssignmentReport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=8, verbose_name='status')),
+                ('status', models.CharField(choices=[('open', 'Not yet reported'), ('done', 'Reported done')], default='open', max_length=8, verbose_name='status')),
                 ('text', models.TextField(blank=True, verbose_name='report')),
                 ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='reported at')),
                 ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='notices.assignment')),

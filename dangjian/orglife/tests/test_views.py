@@ -1,0 +1,68 @@
+"""Organizational life as a branch secretary and a member use it on the pages."""
+import datetime
+
+from django.utils import timezone
+
+from dangjian.orglife.choices import MeetingStatus
+from dangjian.orglife.models import Meeting, StudyRecord
+
+
+def test_plan_then_record_in_one_form(client_for, org):
+    client = client_for("branch")
+    response = client.post(f"/orglife/meetings/plan/?org={org['branch'].pk}", {
+        "kind": "theme_day", "topic": "学习贯彻全会精神", "starts_at": "2026-11-20T09:00", "duration_hours": "2",
+        "place": "社区党群服务中心",
+    })
+    meeting = Meeting.objects.get(topic="学习贯彻全会精神")
+    assert response.status_code == 302 and meeting.attendances.count() == org["branch"].members.on_roll().count()
+    rows = list(meeting.attendances.all())
+    form = {"minutes": "书记领学，大家交流。", "res-TOTAL_FORMS": "2", "res-INITIAL_FORMS": "0"}
+    form |= {f"att-{a.member_id}": "present" for a in rows}
+    form[f"att-{rows[0].member_id}"] = "leave"
+    form[f"reason-{rows[0].member_id}"] = "外出务工"
+    response = client.post(f"/orglife/meetings/{meeting.pk}/record/", form)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.RECORDED
+    assert StudyRecord.objects.filter(meeting=meeting).count() == len(rows) - 1
+    page = client.get(f"/orglife/meetings/{meeting.pk}/").content.decode()
+    assert "外出务工" in page and "书记领学" in page
+
+
+def test_leave_without_reason_is_refused_in_chinese(client_for, org):
+    client = client_for("branch")
+    meeting = Meeting.objects.create(organization=org["branch"], kind="theme_day", topic="t",
+                                     starts_at=timezone.now() - datetime.timedelta(hours=1))
+    member = org["branch"].members.first()
+    meeting.attendances.create(member=member)
+    response = client.post(f"/orglife/meetings/{meeting.pk}/record/", {
+        "minutes": "x", "res-TOTAL_FORMS": "0", "res-INITIAL_FORMS": "0", f"att-{member.pk}": "leave"})
+    assert response.status_code == 200
+    assert "请假" in response.content.decode() and "原因" in response.content.decode()
+
+
+def test_member_signs_in_on_the_phone(client_for, personas, org):
+    meeting = Meeting.objects.create(organization=org["branch"], kind="theme_day", topic="t", starts_at=timezone.now())
+    meeting.attendances.create(member=personas["member"].member)
+    client = client_for("member")
+    assert client.get("/orglife/sign-in/").status_code == 200
+    response = client.post("/orglife/sign-in/", {"code": meeting.sign_in_code})
+    assert response.status_code == 302
+    assert meeting.attendances.get().status == "present"
+
+
+def test_compliance_and_study_pages(client_for, org):
+    client = client_for("community")
+    response = client.get("/orglife/compliance/", {"year": 2026})
+    orgs = {e["org"].pk for e in response.context["entries"]}
+    assert org["branch"].pk in orgs and org["sibling"].pk in orgs
+    assert all(e["org"].path.startswith(org["community"].path) for e in response.context["entries"])
+    response = client.get("/orglife/study/", {"org": org["branch"].pk, "year": 2026})
+    assert response.context["page_obj"].paginator.count == org["branch"].members.on_roll().count()
+    assert client_for("member").get("/orglife/compliance/").status_code == 403
+
+
+def test_member_cannot_plan_for_the_branch(client_for, org):
+    client = client_for("member")
+    assert client.get("/orglife/meetings/plan/").status_code == 403
+    assert client.post(f"/orglife/meetings/plan/?org={org['branch'].pk}", {"kind": "theme_day"}).status_code == 403

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orglife"
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="list"),
+    path("meetings/plan/", views.plan, name="plan"),
+    path("meetings/<int:pk>/", views.detail, name="detail"),
+    path("meetings/<int:pk>/record/", views.record, name="record"),
+    path("meetings/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("study/", views.study, name="study"),
+]

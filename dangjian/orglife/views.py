@@ -1,0 +1,204 @@
+"""Pages of organizational life: meetings, recording, signing in, compliance and study hours."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from dangjian.core.access import can, get_for, user_scope
+from dangjian.core.forms import add_service_errors, submit
+from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import scope_roots, visible_ancestors
+
+from . import selectors, services
+from .choices import AttendanceStatus, MeetingKind, MeetingStatus
+from .forms import ATTENDANCE_CHOICES, CancelForm, MeetingPlanForm, MeetingRecordForm, ResolutionFormSet, SignInForm
+from .models import Meeting
+
+
+def meeting_url(meeting):
+    return reverse("orglife:detail", args=[meeting.pk])
+
+
+def _meeting(request, pk, action="view"):
+    return get_for(request.user, Meeting.objects.select_related("organization", "host", "recorder"), action, pk=pk)
+
+
+def _chosen_org(request, action="view"):
+    """The organization named by ``?org=``, or the user's first top organization."""
+    if request.GET.get("org"):
+        return get_for(request.user, Organization.objects, action, pk=request.GET["org"])
+    roots = scope_roots(request.user)
+    if not roots or not can(request.user, action, roots[0]):
+        raise PermissionDenied
+    return roots[0]
+
+
+def _year(request):
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@login_required
+@require_GET
+def meeting_list(request):
+    """Meetings of the chosen organization's subtree, upcoming first, then the latest held."""
+    org = _chosen_org(request)
+    meetings = (Meeting.objects.restrict(request.user, "view").filter(organization__in=org.subtree().values("pk"))
+                .select_related("organization"))
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if status:
+        meetings = meetings.filter(status=status)
+    page = Paginator(meetings.order_by("-starts_at", "-id"), 30).get_page(request.GET.get("page"))
+    return render(request, "orglife/list.html", {
+        "nav": "meetings", "org": org, "page_obj": page, "kinds": MeetingKind.choices,
+        "statuses": MeetingStatus.choices, "kind": kind, "status": status,
+        "ancestors": visible_ancestors(org, request.user) + [org],
+        "due": [r for r in selectors.compliance(org, timezone.localdate().year) if r.status != "ok"][:50]
+        if org.org_type in ("branch", "joint_branch", "temporary_branch", "party_group") else [],
+    })
+
+
+@login_required
+def plan(request):
+    """Plan a meeting for an organization; the kinds the rules still ask for are offered first."""
+    org = _chosen_org(request, "add")
+    initial = {"kind": request.GET.get("kind", ""), "topic": ""}
+    form = MeetingPlanForm(request.POST or None, initial=initial, organization=org, user=request.user)
+    done = submit(request, form, lambda data: services.meeting_plan(actor=request.user, organization=org, **data),
+                  message=lambda m: _("%(meeting)s is planned; %(n)d members are invited.")
+                  % {"meeting": m, "n": m.attendances.count()},
+                  next_url=meeting_url)
+    due = [r for r in selectors.compliance(org, timezone.localdate().year)
+           if r.status == "due" and r.organization.pk == org.pk]
+    return done or render(request, "orglife/plan.html", {
+        "nav": "meetings", "org": org, "form": form, "due": due,
+        "ancestors": visible_ancestors(org, request.user) + [org],
+    })
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    meeting = _meeting(request, pk)
+    can_change = Meeting.objects.restrict(request.user, "change").filter(pk=meeting.pk).exists()
+    attendances = meeting.attendances.select_related("member").order_by("member__name_pinyin")
+    return render(request, "orglife/detail.html", {
+        "nav": "meetings", "meeting": meeting, "attendances": attendances, "can_change": can_change,
+        "counts": {s: sum(1 for a in attendances if a.status == s) for s in AttendanceStatus.values},
+        "ancestors": visible_ancestors(meeting.organization, request.user) + [meeting.organization],
+        "show_code": can_change and meeting.status == MeetingStatus.PLANNED,
+    })
+
+
+@login_required
+def record(request, pk):
+    """Record a held meeting in one form: attendance, minutes, resolutions (会议记录)."""
+    meeting = _meeting(request, pk, "change")
+    rows = list(meeting.attendances.select_related("member").order_by("member__name_pinyin"))
+    form = MeetingRecordForm(request.POST or None, meeting=meeting,
+                             initial={"host": meeting.host_id, "recorder": meeting.recorder_id, "minutes": meeting.minutes})
+    resolutions = ResolutionFormSet(request.POST or None, prefix="res", initial=[
+        {"text": r.text, "votes_for": r.votes_for, "votes_against": r.votes_against, "abstentions": r.abstentions}
+        for r in meeting.resolutions.all()])
+    for row in rows:
+        default = row.status if row.status != AttendanceStatus.INVITED else AttendanceStatus.PRESENT
+        row.posted = request.POST.get(f"att-{row.member_id}", default) if request.method == "POST" else default
+        row.posted_reason = request.POST.get(f"reason-{row.member_id}", row.leave_reason)
+    if request.method == "POST" and form.is_valid() and resolutions.is_valid():
+        attendance = {row.member_id: (row.posted, row.posted_reason) for row in rows}
+        items = [{k: (f.cleaned_data.get(k) or 0) for k in ("votes_for", "votes_against", "abstentions")}
+                 | {"text": f.cleaned_data["text"]} for f in resolutions if f.cleaned_data.get("text")]
+        try:
+            services.meeting_record(actor=request.user, meeting=meeting, attendance=attendance,
+                                    minutes=form.cleaned_data["minutes"], resolutions=items,
+                                    host=form.cleaned_data["host"], recorder=form.cleaned_data["recorder"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting is recorded; study hours are credited to those present."))
+            return redirect(meeting_url(meeting))
+    return render(request, "orglife/record.html", {
+        "nav": "meetings", "meeting": meeting, "form": form, "resolutions": resolutions, "rows": rows,
+        "choices": ATTENDANCE_CHOICES, "hours": services.hours_for(meeting)[0],
+        "ancestors": visible_ancestors(meeting.organization, request.user) + [meeting.organization],
+    })
+
+
+@login_required
+def cancel(request, pk):
+    meeting = _meeting(request, pk, "change")
+    form = CancelForm(request.POST or None)
+    done = submit(request, form, lambda data: services.meeting_cancel(actor=request.user, meeting=meeting, **data),
+                  message=_("The meeting is cancelled."), next_url=meeting_url(meeting))
+    return done or render(request, "orglife/form.html", {
+        "nav": "meetings", "form": form, "meeting": meeting, "title": _("Cancel %(meeting)s") % {"meeting": meeting},
+        "submit": _("Cancel the meeting"),
+    })
+
+
+@login_required
+def sign_in(request):
+    """A member signs in at a meeting with the code the host shows (签到)."""
+    form = SignInForm(request.POST or None)
+    done = submit(request, form, lambda data: services.meeting_sign_in(user=request.user, code=data["code"]),
+                  message=lambda m: _("You are signed in at %(meeting)s.") % {"meeting": m}, next_url=meeting_url)
+    return done or render(request, "orglife/sign_in.html", {"nav": "sign_in", "form": form})
+
+
+def _overview_allowed(user):
+    scope = user_scope(user, "view")
+    if not (scope.everything or scope.paths):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def compliance(request):
+    """Which organizations are behind on which meetings this year (三会一课落实情况)."""
+    _overview_allowed(request.user)
+    org, year = _chosen_org(request), _year(request)
+    rows = selectors.compliance(org, year)
+    summary: dict[int, dict] = {}
+    for row in rows:
+        entry = summary.setdefault(row.organization.pk, {"org": row.organization, "kinds": {}, "overdue": 0, "due": 0})
+        kind = entry["kinds"].setdefault(row.kind, {"label": row.kind_label, "required": 0, "held": 0, "overdue": 0})
+        kind["required"] += row.required
+        kind["held"] += min(row.held, row.required)
+        kind["overdue"] += row.status == "overdue"
+        if row.status != "ok":
+            entry[row.status] += 1
+    behind = sorted(summary.values(), key=lambda e: (-e["overdue"], e["org"].path))
+    return render(request, "orglife/compliance.html", {
+        "nav": "compliance", "org": org, "year": year, "entries": behind,
+        "detail_rows": rows if len(summary) == 1 else [],
+        "ancestors": visible_ancestors(org, request.user) + [org],
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+    })
+
+
+@login_required
+@require_GET
+def study(request):
+    """Members' study hours for the year against their targets (学时), shortest first."""
+    _overview_allowed(request.user)
+    org, year = _chosen_org(request), _year(request)
+    standings = selectors.study_standings(selectors.members_for_study(org).select_related("organization"), year,
+                                          organization=org)
+    standings.sort(key=lambda s: (-s.short, s.member.name_pinyin))
+    page = Paginator(standings, 50).get_page(request.GET.get("page"))
+    return render(request, "orglife/study.html", {
+        "nav": "study", "org": org, "year": year, "page_obj": page,
+        "flagged": selectors.short_of_hours_flagged(year, organization=org),
+        "short_count": sum(1 for s in standings if s.short > 0),
+        "ancestors": visible_ancestors(org, request.user) + [org],
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+    })

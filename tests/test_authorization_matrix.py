@@ -100,6 +100,9 @@ MATRIX = {
     "orglife:sign_in": (None, LOGGED_IN, False),
     "orglife:compliance": (None, OVERSEERS, True),
     "orglife:study": (None, OVERSEERS, True),
+    "orglife:study_xlsx": (None, SECRETARIES_ANYWHERE, False),
+    "orglife:meeting_docx": ("meeting", VIEWERS, False),
+    "orglife:ledger_docx": (None, OVERSEERS, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }

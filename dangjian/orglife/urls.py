@@ -12,4 +12,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("compliance/", views.compliance, name="compliance"),
     path("study/", views.study, name="study"),
+    path("study/export/", views.study_xlsx, name="study_xlsx"),
+    path("meetings/<int:pk>/docx/", views.meeting_docx, name="meeting_docx"),
+    path("ledger/", views.ledger_docx, name="ledger_docx"),
 ]

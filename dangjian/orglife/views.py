@@ -3,18 +3,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangjian.core.access import can, get_for, user_scope
+from dangjian.core.audit import audit_log
 from dangjian.core.forms import add_service_errors, submit
+from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import scope_roots, visible_ancestors
 
-from . import selectors, services
+from . import documents, selectors, services
 from .choices import AttendanceStatus, MeetingKind, MeetingStatus
 from .forms import ATTENDANCE_CHOICES, CancelForm, MeetingPlanForm, MeetingRecordForm, ResolutionFormSet, SignInForm
 from .models import Meeting
@@ -202,3 +206,42 @@ def study(request):
         "ancestors": visible_ancestors(org, request.user) + [org],
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
     })
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def meeting_docx(request, pk):
+    """The meeting record as a Word document (会议记录), to print or file."""
+    meeting = _meeting(request, pk)
+    audit_log(actor=request.user, action="meeting.exported", obj=meeting, organization=meeting.organization)
+    return _download(documents.meeting_record_docx(meeting), f"{documents.meeting_title(meeting)}.docx",
+                     documents.DOCX_CONTENT_TYPE)
+
+
+@login_required
+@require_GET
+def ledger_docx(request):
+    """An organization's meeting ledger for a year (会议记录本), derived from the records."""
+    _overview_allowed(request.user)
+    org, year = _chosen_org(request), _year(request)
+    audit_log(actor=request.user, action="ledger.exported", obj=org, organization=org, changes={"year": year})
+    return _download(documents.meeting_ledger_docx(org, year), f"{org.name}{year}年会议记录本.docx",
+                     documents.DOCX_CONTENT_TYPE)
+
+
+@login_required
+@require_GET
+def study_xlsx(request):
+    """The study-hours ledger of a subtree for a year, as a spreadsheet."""
+    org, year = _chosen_org(request, "export"), _year(request)
+    standings = selectors.study_standings(selectors.members_for_study(org).select_related("organization"), year,
+                                          organization=org)
+    audit_log(actor=request.user, action="study.exported", obj=org, organization=org,
+              changes={"year": year, "count": len(standings)})
+    return _download(documents.study_hours_xlsx(standings, year), f"{org.name}{year}年学时.xlsx", XLSX_CONTENT_TYPE)

@@ -66,3 +66,21 @@ def test_member_cannot_plan_for_the_branch(client_for, org):
     client = client_for("member")
     assert client.get("/orglife/meetings/plan/").status_code == 403
     assert client.post(f"/orglife/meetings/plan/?org={org['branch'].pk}", {"kind": "theme_day"}).status_code == 403
+
+
+def test_documents_download_and_are_logged(client_for, org):
+    from dangjian.core.models import AuditEntry
+    from dangjian.orglife.tests.test_orglife import at, hold
+
+    meeting = hold(org["branch"], "theme_day", at(2026, 3, 5))
+    client = client_for("branch")
+    response = client.get(f"/orglife/meetings/{meeting.pk}/docx/")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert "attachment" in response["Content-Disposition"]
+    response = client.get("/orglife/ledger/", {"org": org["branch"].pk, "year": 2026})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    response = client.get("/orglife/study/export/", {"org": org["branch"].pk, "year": 2026})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert {e.action for e in AuditEntry.objects.filter(actor__username="branch")} >= {
+        "meeting.exported", "ledger.exported", "study.exported"}
+    assert client_for("auditor").get("/orglife/study/export/", {"org": org["branch"].pk}).status_code == 403

@@ -38,6 +38,13 @@ class AttendanceSerializer(serializers.ModelSerializer):
                   "self_signed"]
         read_only_fields = fields
 
+    def to_representation(self, attendance):
+        data = super().to_representation(attendance)
+        # Reasons for leave can be about health: only those who keep the meeting's record see them.
+        if not self.context.get("may_change"):
+            data["leave_reason"] = ""
+        return data
+
 
 class ResolutionSerializer(serializers.ModelSerializer):
     class Meta:
@@ -87,10 +94,14 @@ class MeetingDetailSerializer(MeetingSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, meeting):
+        request = self.context.get("request")
+        self.context["may_change"] = bool(request and can(request.user, "change", meeting))
+        return super().to_representation(meeting)
+
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_sign_in_code(self, meeting) -> str | None:
-        request = self.context.get("request")
-        return meeting.sign_in_code if request and can(request.user, "change", meeting) else None
+        return meeting.sign_in_code if self.context.get("may_change") else None
 
 
 class MeetingCreateSerializer(serializers.ModelSerializer):

@@ -84,3 +84,15 @@ def test_documents_download_and_are_logged(client_for, org):
     assert {e.action for e in AuditEntry.objects.filter(actor__username="branch")} >= {
         "meeting.exported", "ledger.exported", "study.exported"}
     assert client_for("auditor").get("/orglife/study/export/", {"org": org["branch"].pk}).status_code == 403
+
+
+def test_reasons_for_leave_are_kept_from_ordinary_members(client_for, personas, org):
+    meeting = Meeting.objects.create(organization=org["branch"], kind="theme_day", topic="t",
+                                     starts_at=timezone.now() - datetime.timedelta(hours=2))
+    meeting.attendances.create(member=personas["member"].member)
+    other = org["branch"].members.exclude(pk=personas["member"].member.pk).first()
+    meeting.attendances.create(member=other, status="leave", leave_reason="住院治疗")
+    assert "住院治疗" in client_for("branch").get(f"/orglife/meetings/{meeting.pk}/").content.decode()
+    assert "住院治疗" not in client_for("member").get(f"/orglife/meetings/{meeting.pk}/").content.decode()
+    assert "住院治疗" not in client_for("member").get(f"/api/v1/meetings/{meeting.pk}/").content.decode()
+    assert "住院治疗" in client_for("branch").get(f"/api/v1/meetings/{meeting.pk}/").content.decode()

@@ -24,6 +24,9 @@ class Command(BaseCommand):
             build_large(seed=seed, stdout=self.stdout)
         else:
             city.build(scale=scale, seed=seed)
+            from dangjian.core.demo.orglife import build_orglife
+
+            build_orglife(seed=seed)
         from dangjian.members.models import Member
 
         self.stdout.write(self.style.SUCCESS(

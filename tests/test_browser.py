@@ -157,3 +157,41 @@ def test_reveal_asks_for_a_purpose(browser, server):
     page.wait_for_selector("#reveal-phone >> text=查看已记录")
     assert "*" not in page.locator("#reveal-phone .masked").inner_text()
     assert not page.problems, page.problems
+
+
+def test_secretary_records_a_theme_day_and_a_member_signs_in_on_a_phone(browser, server):
+    import datetime
+
+    page = open_page(browser, server, "branch")
+    page.goto(server + "/orglife/meetings/plan/?kind=theme_day")
+    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    page.fill("#id_topic", "浏览器测试主题党日")
+    page.fill("#id_starts_at", f"{yesterday}T09:00")
+    page.click("button:has-text('安排')")
+    page.wait_for_selector("text=已安排")
+    page.click("a:has-text('记录会议')")
+    first = page.locator(".list-group-item").filter(has=page.locator("input.leave-reason")).first
+    assert not first.locator("input.leave-reason").is_visible()  # shown only for 请假
+    first.locator("label:has-text('请假')").click()
+    first.locator("input.leave-reason").fill("外出务工")
+    page.fill("#id_minutes", "书记领学，党员交流体会。")
+    shot(page, "meeting-record")
+    page.click("button:has-text('保存记录')")
+    page.wait_for_selector("text=会议已记录")
+    assert "外出务工" in page.content()
+    shot(page, "meeting")
+
+    # A meeting today: the member signs in with the code on a phone.
+    page.goto(server + "/orglife/meetings/plan/?kind=theme_day")
+    page.fill("#id_topic", "今天的主题党日")
+    page.fill("#id_starts_at", f"{datetime.date.today().isoformat()}T23:30")
+    page.click("button:has-text('安排')")
+    page.wait_for_selector("text=已安排")
+    code = page.locator(".display-6").inner_text().strip()
+    phone = open_page(browser, server, "member", width=375)
+    phone.goto(server + "/orglife/sign-in/")
+    phone.fill("#id_code", code)
+    phone.click("button:has-text('签到')")
+    phone.wait_for_selector("text=您已在")
+    shot(phone, "sign-in-phone")
+    assert not page.problems and not phone.problems, page.problems + phone.problems

@@ -11,11 +11,13 @@ import datetime
 import json
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from dangjian.members.models import Member
 from dangjian.organizations.models import LeadershipPost, Organization
+from dangjian.orglife.calendar import feed_token
 from dangjian.orglife.services import meeting_plan
 
 PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", None]
@@ -103,6 +105,9 @@ MATRIX = {
     "orglife:study_xlsx": (None, SECRETARIES_ANYWHERE, False),
     "orglife:meeting_docx": ("meeting", VIEWERS, False),
     "orglife:ledger_docx": (None, OVERSEERS, False),
+    "orglife:attachment": ("attachment", VIEWERS, False),
+    "orglife:calendar": (None, LOGGED_IN, False),
+    "orglife:feed": ("feed", EVERYONE, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -143,6 +148,7 @@ def sample_objects(personas):
         "notice": notice,
         "assignment": assignment,
         "meeting": meeting,
+        "attachment": meeting.attachments.create(file=ContentFile(b"photo", name="matrix.jpg"), title="matrix.jpg"),
     }
 
 
@@ -173,6 +179,8 @@ def url_for(name, kind, objects):
         return f"{reverse(name)}?org={objects[kind].pk}&year={timezone.localdate().year}"
     if kind is None:
         return reverse(name)
+    if kind == "feed":  # the feed's token names the branch secretary; anyone holding it reads it
+        return reverse(name, args=[feed_token(objects["user"])])
     kwargs = {"pk": objects[kind].pk}
     if name == "members:reveal":
         kwargs["field"] = "id_number"

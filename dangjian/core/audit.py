@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "meeting.cancelled": _("Meeting cancelled"),
     "meeting.signed_in": _("Signed in at a meeting"),
     "meeting.exported": _("Meeting record downloaded"),
+    "meeting.attached": _("Files attached to a meeting"),
     "ledger.exported": _("Meeting ledger downloaded"),
     "study.exported": _("Study hours exported"),
     "user.password_reset": _("Password reset"),

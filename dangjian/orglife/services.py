@@ -167,3 +167,28 @@ def meeting_sign_in(*, user, code: str) -> Meeting:
         row.save(update_fields=["status", "signed_in_at", "self_signed"])
         audit_log(actor=user, action="meeting.signed_in", obj=row.meeting, organization=row.meeting.organization)
     return row.meeting
+
+
+ATTACHMENT_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx"}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def meeting_attach(*, actor, meeting: Meeting, files) -> list:
+    """Keep photos and files with a meeting's record (会议照片、材料)."""
+    from pathlib import Path
+
+    from .models import MeetingAttachment
+
+    for upload in files:
+        if Path(upload.name).suffix.lower() not in ATTACHMENT_TYPES:
+            raise ValidationError({"attachments": _("%(name)s: only photos, PDF and Office files can be attached.")
+                                   % {"name": upload.name}})
+        if upload.size > ATTACHMENT_MAX_BYTES:
+            raise ValidationError({"attachments": _("%(name)s is larger than 10 MB.") % {"name": upload.name}})
+    with transaction.atomic():
+        saved = [MeetingAttachment.objects.create(meeting=meeting, file=upload, title=upload.name[:100])
+                 for upload in files]
+        if saved:
+            audit_log(actor=actor, action="meeting.attached", obj=meeting, organization=meeting.organization,
+                      changes={"count": len(saved)})
+    return saved

@@ -15,4 +15,7 @@ urlpatterns = [
     path("study/export/", views.study_xlsx, name="study_xlsx"),
     path("meetings/<int:pk>/docx/", views.meeting_docx, name="meeting_docx"),
     path("ledger/", views.ledger_docx, name="ledger_docx"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -1,10 +1,13 @@
 """Pages of organizational life: meetings, recording, signing in, compliance and study hours."""
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -18,10 +21,10 @@ from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import scope_roots, visible_ancestors
 
-from . import documents, selectors, services
+from . import calendar, documents, selectors, services
 from .choices import AttendanceStatus, MeetingKind, MeetingStatus
 from .forms import ATTENDANCE_CHOICES, CancelForm, MeetingPlanForm, MeetingRecordForm, ResolutionFormSet, SignInForm
-from .models import Meeting
+from .models import Meeting, MeetingAttachment
 
 
 def meeting_url(meeting):
@@ -122,9 +125,11 @@ def record(request, pk):
         items = [{k: (f.cleaned_data.get(k) or 0) for k in ("votes_for", "votes_against", "abstentions")}
                  | {"text": f.cleaned_data["text"]} for f in resolutions if f.cleaned_data.get("text")]
         try:
-            services.meeting_record(actor=request.user, meeting=meeting, attendance=attendance,
-                                    minutes=form.cleaned_data["minutes"], resolutions=items,
-                                    host=form.cleaned_data["host"], recorder=form.cleaned_data["recorder"])
+            with transaction.atomic():
+                services.meeting_record(actor=request.user, meeting=meeting, attendance=attendance,
+                                        minutes=form.cleaned_data["minutes"], resolutions=items,
+                                        host=form.cleaned_data["host"], recorder=form.cleaned_data["recorder"])
+                services.meeting_attach(actor=request.user, meeting=meeting, files=request.FILES.getlist("attachments"))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -245,3 +250,34 @@ def study_xlsx(request):
     audit_log(actor=request.user, action="study.exported", obj=org, organization=org,
               changes={"year": year, "count": len(standings)})
     return _download(documents.study_hours_xlsx(standings, year), f"{org.name}{year}年学时.xlsx", XLSX_CONTENT_TYPE)
+
+
+@login_required
+@require_GET
+def attachment(request, pk):
+    """A meeting's photo or file, for those who may see the meeting (never a public URL)."""
+    item = get_object_or_404(MeetingAttachment.objects.select_related("meeting"), pk=pk)
+    _meeting(request, item.meeting_id)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.title or item.file.name)
+
+
+@login_required
+@require_GET
+def calendar_page(request):
+    """How to subscribe to one's meetings in a phone or desktop calendar."""
+    url = request.build_absolute_uri(reverse("orglife:feed", args=[calendar.feed_token(request.user)]))
+    return render(request, "orglife/calendar.html", {"nav": "meetings", "feed_url": url})
+
+
+@require_GET
+def feed(request, token):
+    """The iCalendar feed of a user's meetings: from a month ago to half a year ahead."""
+    user = calendar.feed_user(token)
+    if user is None:
+        raise Http404
+    now = timezone.now()
+    meetings = (Meeting.objects.restrict(user, "view").select_related("organization")
+                .filter(starts_at__gte=now - datetime.timedelta(days=31), starts_at__lte=now + datetime.timedelta(days=183))
+                .order_by("starts_at")[:500])
+    body = calendar.ics(meetings, name=_("Meetings"), host=request.get_host())
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -96,3 +96,42 @@ def test_reasons_for_leave_are_kept_from_ordinary_members(client_for, personas, 
     assert "住院治疗" not in client_for("member").get(f"/orglife/meetings/{meeting.pk}/").content.decode()
     assert "住院治疗" not in client_for("member").get(f"/api/v1/meetings/{meeting.pk}/").content.decode()
     assert "住院治疗" in client_for("branch").get(f"/api/v1/meetings/{meeting.pk}/").content.decode()
+
+
+def test_record_with_photos_and_refuse_other_files(client_for, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("branch")
+    meeting = Meeting.objects.create(organization=org["branch"], kind="theme_day", topic="t",
+                                     starts_at=timezone.now() - datetime.timedelta(hours=2))
+    member = org["branch"].members.first()
+    meeting.attendances.create(member=member)
+    form = {"minutes": "记录", "res-TOTAL_FORMS": "0", "res-INITIAL_FORMS": "0", f"att-{member.pk}": "present"}
+    bad = client.post(f"/orglife/meetings/{meeting.pk}/record/",
+                      form | {"attachments": SimpleUploadedFile("x.exe", b"MZ")})
+    assert bad.status_code == 200 and "只能" in bad.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == "planned" and not meeting.attachments.exists()  # nothing half-written
+    ok = client.post(f"/orglife/meetings/{meeting.pk}/record/",
+                     form | {"attachments": SimpleUploadedFile("合影.jpg", b"\xff\xd8photo", content_type="image/jpeg")})
+    assert ok.status_code == 302
+    attachment = meeting.attachments.get()
+    assert client.get(f"/orglife/attachments/{attachment.pk}/").status_code == 200
+    assert client_for("sibling").get(f"/orglife/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_calendar_feed_lists_what_its_user_may_see(client_for, personas, org):
+    from dangjian.orglife.calendar import feed_token
+
+    mine = Meeting.objects.create(organization=org["branch"], kind="theme_day", topic="本支部主题党日",
+                                  starts_at=timezone.now() + datetime.timedelta(days=3), place="活动室, 二楼")
+    Meeting.objects.create(organization=org["sibling"], kind="theme_day", topic="兄弟支部",
+                           starts_at=timezone.now() + datetime.timedelta(days=3))
+    page = client_for("branch").get("/orglife/calendar/").content.decode()
+    token = feed_token(personas["branch"])
+    assert token in page
+    client_for(None)
+    body = client_for(None).get(f"/orglife/calendar/{token}.ics").content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and f"UID:meeting-{mine.pk}@" in body
+    assert "本支部主题党日" in body and "活动室\\, 二楼" in body and "兄弟支部" not in body
+    assert client_for(None).get("/orglife/calendar/forged.ics").status_code == 404

@@ -18,6 +18,7 @@ from django.utils import timezone
 from dangjian.members.models import Member
 from dangjian.organizations.models import LeadershipPost, Organization
 from dangjian.orglife.calendar import feed_token
+from dangjian.orglife.models import StudyNote
 from dangjian.orglife.services import meeting_plan
 
 PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", None]
@@ -107,6 +108,13 @@ MATRIX = {
     "orglife:ledger_docx": (None, OVERSEERS, False),
     "orglife:attachment": ("attachment", VIEWERS, False),
     "orglife:calendar": (None, LOGGED_IN, False),
+    "orglife:courses": (None, LOGGED_IN, False),
+    "orglife:course_publish": (None, SECRETARIES_ANYWHERE, False),
+    "orglife:course_finish": ("course", "method", False),
+    "orglife:course_material": ("course", LOGGED_IN - {"sibling"}, False),
+    "orglife:notes": (None, LOGGED_IN, True),
+    "orglife:note_review": ("note", "method", False),
+    "orglife:home_delivery": ("member", CHANGERS, False),
     "orglife:feed": ("feed", EVERYONE, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
@@ -148,8 +156,18 @@ def sample_objects(personas):
         "notice": notice,
         "assignment": assignment,
         "meeting": meeting,
+        "course": study_course(branch),
+        "note": StudyNote.objects.create(member=member, title="自学", content="学习体会" * 10, hours=1,
+                                         studied_on=timezone.localdate()),
         "attachment": meeting.attachments.create(file=ContentFile(b"photo", name="matrix.jpg"), title="matrix.jpg"),
     }
+
+
+def study_course(branch):
+    """A course published by the branch, with material: the sibling branch does not see it."""
+    from dangjian.orglife.models import Course
+
+    return Course.objects.create(organization=branch, title="微党课", hours=1, material=ContentFile(b"x", name="m.pdf"))
 
 
 def _notice_and_assignment(personas, branch):
@@ -213,7 +231,7 @@ def test_matrix(name, client, personas):
         if name == "login" and persona:
             ok = status == 302  # a logged-in user is sent on to the workbench
         elif allowed == "method":
-            ok = status in (405, 302, 401, 403)
+            ok = status in (405, 302, 401, 403, 404)
         elif persona in allowed:
             ok = status == 200
             if ok and check_leaks and persona == "sibling":

@@ -10,7 +10,7 @@ import random
 import pytest
 from django.db import connection
 
-from bench.scale import LargeCityBuilder, fill_members
+from bench.scale import LargeCityBuilder, fill_meetings, fill_members
 from dangjian.core import pii
 from dangjian.core.validators import (
     id_number_birth_date,
@@ -23,6 +23,7 @@ from dangjian.members.models import Member, Membership
 from dangjian.members.services import member_create
 from dangjian.organizations.choices import OrgType
 from dangjian.organizations.models import LeadershipPost, Organization, OrganizationVersion
+from dangjian.orglife.services import hours_for
 
 ADDED = 2000
 TODAY = datetime.date(2026, 11, 20)
@@ -108,3 +109,38 @@ def test_tree_stays_valid_and_ids_continue(filled, org):
 def _id_number(region: str, birth: str, seq: str) -> str:
     first17 = f"{region}{birth}{seq}"
     return first17 + id_number_check_char(first17)
+
+
+def test_fill_meetings_records_a_year_so_far_deterministically(db, org):
+    from dangjian.orglife import selectors
+    from dangjian.orglife.choices import MeetingKind, MeetingStatus
+    from dangjian.orglife.models import Attendance, Meeting, StudyRecord
+
+    assert not Meeting.objects.exists()
+    out = io.StringIO()
+    added = fill_meetings(year=TODAY.year, seed=3, stdout=out, today=TODAY)
+    meetings = Meeting.objects.select_related("organization")
+    assert added == meetings.count() > 0
+    assert f"{added:,} recorded meetings of 2026" in out.getvalue()
+    holding = selectors.holders(org["city"])
+    branches, groups = {o.pk for o in holding["branch"]}, {o.pk for o in holding["group"]}
+    committees = {o.pk for o in holding["committee"]}
+    assert {m.organization_id for m in meetings} <= branches | groups
+    assert {m.organization_id for m in meetings if m.kind == MeetingKind.GROUP_MEETING} <= groups
+    assert {m.organization_id for m in meetings if m.kind == MeetingKind.COMMITTEE_MEETING} <= committees
+    for meeting in meetings:
+        assert meeting.status == MeetingStatus.RECORDED
+        assert meeting.starts_at.year == TODAY.year and meeting.starts_at.date() < TODAY
+        # Study hours and rule version as meeting_record would credit them.
+        hours, version = hours_for(meeting)
+        assert (meeting.study_hours, meeting.rule_version) == (hours, version) and version
+    assert not Attendance.objects.exists() and not StudyRecord.objects.exists()  # not needed for compliance
+    # Most required meetings are held, some are not.
+    rows = selectors.compliance(org["city"], TODAY.year, today=TODAY)
+    ok = sum(r.status == "ok" for r in rows) / len(rows)
+    assert 0.6 < ok < 1
+    # Deterministic for a seed and day.
+    first = sorted(meetings.values_list("organization_id", "kind", "starts_at", "topic", "sign_in_code"))
+    Meeting.objects.all().delete()
+    fill_meetings(year=TODAY.year, seed=3, today=TODAY)
+    assert sorted(meetings.values_list("organization_id", "kind", "starts_at", "topic", "sign_in_code")) == first

@@ -83,3 +83,37 @@ class YearForm(forms.Form):
 
 ATTENDANCE_CHOICES = [(AttendanceStatus.PRESENT, _("Present")), (AttendanceStatus.LEAVE, _("On leave")),
                       (AttendanceStatus.ABSENT, _("Absent"))]
+
+
+class CourseForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Published by"), queryset=Organization.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    hours = forms.DecimalField(label=_("Study hours"), min_value=0, max_value=24, decimal_places=1, initial=1)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    material = forms.FileField(label=_("Material"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.restrict(user, "add").filter(
+            status=OrgStatus.ACTIVE).exclude(org_type="party_group").order_by("path")[:300]
+
+
+class StudyNoteForm(forms.Form):
+    title = forms.CharField(label=_("What did you study?"), max_length=200)
+    studied_on = forms.DateField(label=_("Studied on"), initial=timezone.localdate,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    hours = forms.DecimalField(label=_("Hours of study"), min_value=0, max_value=24, decimal_places=1, initial=1)
+    content = forms.CharField(label=_("What you learnt"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class NoteReviewForm(forms.Form):
+    approve = forms.BooleanField(required=False)
+    review_note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class HomeDeliveryForm(forms.Form):
+    title = forms.CharField(label=_("What was studied"), max_length=200)
+    on = forms.DateField(label=_("Date"), initial=timezone.localdate,
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    hours = forms.DecimalField(label=_("Hours of study"), min_value=0, max_value=24, decimal_places=1, initial=1)

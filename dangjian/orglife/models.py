@@ -143,6 +143,10 @@ class StudyRecord(models.Model):
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="study_records")
     title = models.CharField(_("title"), max_length=200)
     rule_version = models.CharField(_("rule version"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    course = models.ForeignKey("Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="study_records")
+    note = models.OneToOneField("StudyNote", null=True, blank=True, on_delete=models.CASCADE, related_name="study_record")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -160,6 +164,80 @@ class StudyRecord(models.Model):
     @classmethod
     def scope_filter(cls, scope, action):
         # An ordinary member sees their own hours only, not their branch-mates'.
+        q = Q(member__organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+        if scope.member_id:
+            q |= Q(member_id=scope.member_id)
+        return q
+
+
+class Course(models.Model):
+    """A course in the study library (远程教育课程): material to study, worth some hours once finished.
+
+    Finishing is the member's own word; the platform does not time viewing or force check-ins.
+    """
+
+    organization = models.ForeignKey(Organization, verbose_name=_("published by"), on_delete=models.PROTECT,
+                                     related_name="courses")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    link = models.URLField(_("link"), blank=True, help_text=_("Address of the video or article, if it is online."))
+    material = models.FileField(_("material"), upload_to="courses/", blank=True)
+    hours = models.DecimalField(_("study hours"), max_digits=4, decimal_places=1)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["-published_at"]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        """Everyone sees the courses published above or inside their scope; publishers change them."""
+        inside = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+        if action != "view":
+            return inside
+        paths = [*scope.paths, *Organization.objects.filter(pk__in=scope.own_org_ids).values_list("path", flat=True)]
+        step = Organization.steplen
+        above = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+        return inside | Q(organization__path__in=above)
+
+
+class StudyNote(models.Model):
+    """A member's written reflection on their self-study (学习心得), approved by the secretary."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="study_notes")
+    title = models.CharField(_("what was studied"), max_length=200)
+    content = models.TextField(_("reflection"))
+    hours = models.DecimalField(_("hours of study"), max_digits=4, decimal_places=1)
+    studied_on = models.DateField(_("studied on"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    review_note = models.CharField(_("reviewer's note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("study note")
+        verbose_name_plural = _("study notes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope, action):
         q = Q(member__organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
         if scope.member_id:
             q |= Q(member_id=scope.member_id)

@@ -14,17 +14,30 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core.access import can, get_for, user_scope
+from dangjian.core.access import can, get_for, has_any_scope, user_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
+from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import scope_roots, visible_ancestors
 
 from . import calendar, documents, selectors, services
+from . import study as study_sources
 from .choices import AttendanceStatus, MeetingKind, MeetingStatus
-from .forms import ATTENDANCE_CHOICES, CancelForm, MeetingPlanForm, MeetingRecordForm, ResolutionFormSet, SignInForm
-from .models import Meeting, MeetingAttachment
+from .forms import (
+    ATTENDANCE_CHOICES,
+    CancelForm,
+    CourseForm,
+    HomeDeliveryForm,
+    MeetingPlanForm,
+    MeetingRecordForm,
+    NoteReviewForm,
+    ResolutionFormSet,
+    SignInForm,
+    StudyNoteForm,
+)
+from .models import Course, Meeting, MeetingAttachment, StudyNote, StudyRecord
 
 
 def meeting_url(meeting):
@@ -196,7 +209,7 @@ def compliance(request):
 
 @login_required
 @require_GET
-def study(request):
+def study_overview(request):
     """Members' study hours for the year against their targets (学时), shortest first."""
     _overview_allowed(request.user)
     org, year = _chosen_org(request), _year(request)
@@ -281,3 +294,101 @@ def feed(request, token):
                 .order_by("starts_at")[:500])
     body = calendar.ics(meetings, name=_("Meetings"), host=request.get_host())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+@require_GET
+def courses(request):
+    """The study library: courses published above and inside one's organizations."""
+    items = Course.objects.restrict(request.user, "view").select_related("organization")
+    finished = set(StudyRecord.objects.filter(member__user=request.user, course__isnull=False)
+                   .values_list("course_id", flat=True))
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "orglife/courses.html", {
+        "nav": "courses", "page_obj": page, "finished": finished, "is_member": bool(_my_member_id(request.user)),
+        "can_publish": has_any_scope(request.user, "add"),
+    })
+
+
+def _my_member_id(user):
+    return Member.objects.filter(user=user).values_list("pk", flat=True).first()
+
+
+@login_required
+def course_publish(request):
+    if not has_any_scope(request.user, "add"):
+        raise PermissionDenied
+    form = CourseForm(request.POST or None, request.FILES or None, user=request.user)
+    done = submit(request, form, lambda data: study_sources.course_publish(actor=request.user, **data),
+                  message=_("The course is in the library."), next_url=reverse("orglife:courses"))
+    return done or render(request, "orglife/simple_form.html", {
+        "nav": "courses", "form": form, "title": _("Publish a course"), "submit": _("Publish"),
+        "back": reverse("orglife:courses"), "multipart": True,
+    })
+
+
+@login_required
+def course_finish(request, pk):
+    """A member marks a course finished; its hours are credited once."""
+    course = get_for(request.user, Course.objects, "view", pk=pk)
+    if request.method != "POST":
+        return redirect("orglife:courses")
+    try:
+        study_sources.course_finish(user=request.user, course=course)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(hours)s study hours are credited to you.") % {"hours": course.hours})
+    return redirect("orglife:courses")
+
+
+@login_required
+@require_GET
+def course_material(request, pk):
+    course = get_for(request.user, Course.objects, "view", pk=pk)
+    if not course.material:
+        raise Http404
+    return FileResponse(course.material.open("rb"), as_attachment=True, filename=course.material.name.rsplit("/")[-1])
+
+
+@login_required
+def notes(request):
+    """Study notes (学习心得): a member hands theirs in; a secretary approves the pending ones."""
+    form = StudyNoteForm(request.POST or None) if _my_member_id(request.user) else None
+    if form is not None:
+        done = submit(request, form, lambda data: study_sources.note_submit(user=request.user, **data),
+                      message=_("Your note is handed in; the hours count once the secretary approves it."),
+                      next_url=reverse("orglife:notes"))
+        if done:
+            return done
+    pending = (StudyNote.objects.restrict(request.user, "change").filter(status=StudyNote.Status.PENDING)
+               .select_related("member")[:100])
+    mine = StudyNote.objects.filter(member__user=request.user)[:50]
+    return render(request, "orglife/notes.html", {"nav": "notes", "form": form, "pending": pending, "mine": mine})
+
+
+@login_required
+def note_review(request, pk):
+    note = get_for(request.user, StudyNote.objects.select_related("member"), "change", pk=pk)
+    form = NoteReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            study_sources.note_review(actor=request.user, note=note, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("orglife:notes")
+
+
+@login_required
+def home_delivery(request, pk):
+    """Record study brought to a member's home (上门送学)."""
+    member = get_for(request.user, Member.objects.without_protected(), "change", pk=pk)
+    form = HomeDeliveryForm(request.POST or None)
+    done = submit(request, form, lambda data: study_sources.home_delivery_record(actor=request.user, member=member, **data),
+                  message=_("Saved."), next_url=reverse("members:detail", args=[member.pk]))
+    return done or render(request, "orglife/simple_form.html", {
+        "nav": "members", "form": form, "title": _("Study brought home to %(name)s") % {"name": member.name},
+        "submit": _("Save"), "back": reverse("members:detail", args=[member.pk]),
+    })

@@ -115,6 +115,9 @@ MATRIX = {
     "orglife:notes": (None, LOGGED_IN, True),
     "orglife:note_review": ("note", "method", False),
     "orglife:home_delivery": ("member", CHANGERS, False),
+    "orglife:appraisals": (None, LOGGED_IN, True),
+    "orglife:appraisal": ("appraisal", VIEWERS, False),
+    "orglife:self_review": ("appraisal_entry", {"member"}, False),
     "orglife:feed": ("feed", EVERYONE, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
@@ -157,10 +160,19 @@ def sample_objects(personas):
         "assignment": assignment,
         "meeting": meeting,
         "course": study_course(branch),
+        **appraisal_samples(personas, branch),
         "note": StudyNote.objects.create(member=member, title="自学", content="学习体会" * 10, hours=1,
                                          studied_on=timezone.localdate()),
         "attachment": meeting.attachments.create(file=ContentFile(b"photo", name="matrix.jpg"), title="matrix.jpg"),
     }
+
+
+def appraisal_samples(personas, branch):
+    """The branch's appraisal, and the entry of the ``member`` persona in it."""
+    from dangjian.orglife.appraisal import appraisal_open
+
+    appraisal = appraisal_open(actor=None, organization=branch, year=2026)
+    return {"appraisal": appraisal, "appraisal_entry": appraisal.entries.get(member__user=personas["member"])}
 
 
 def study_course(branch):

@@ -40,3 +40,12 @@ class Period(models.TextChoices):
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
     YEAR = "year", _("Year")
+
+
+class Grade(models.TextChoices):
+    """Grades of the yearly member appraisal (民主评议党员)."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    QUALIFIED = "qualified", _("Qualified")
+    BASICALLY_QUALIFIED = "basically_qualified", _("Basically qualified")
+    UNQUALIFIED = "unqualified", _("Unqualified")

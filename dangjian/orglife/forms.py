@@ -117,3 +117,8 @@ class HomeDeliveryForm(forms.Form):
     on = forms.DateField(label=_("Date"), initial=timezone.localdate,
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     hours = forms.DecimalField(label=_("Hours of study"), min_value=0, max_value=24, decimal_places=1, initial=1)
+
+
+class SelfReviewForm(forms.Form):
+    self_review = forms.CharField(label=_("Self-review"), widget=forms.Textarea(attrs={"rows": 8}), help_text=_(
+        "How you studied, kept your duties and served the residents this year, and what you will improve."))

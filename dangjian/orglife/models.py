@@ -10,7 +10,7 @@ from dangjian.core.access import RestrictedQuerySet
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
 
-from .choices import AttendanceStatus, MeetingKind, MeetingStatus, StudySource
+from .choices import AttendanceStatus, Grade, MeetingKind, MeetingStatus, StudySource
 
 
 def _orgs_in(scope, action):
@@ -242,3 +242,61 @@ class StudyNote(models.Model):
         if scope.member_id:
             q |= Q(member_id=scope.member_id)
         return q
+
+
+class Appraisal(models.Model):
+    """A branch's yearly appraisal of its members (民主评议党员): self-review, mutual review and a
+    democratic vote, then the branch's decision for each member."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        CLOSED = "closed", _("Concluded")
+
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT,
+                                     related_name="appraisals")
+    year = models.PositiveSmallIntegerField(_("year"))
+    meeting = models.ForeignKey(Meeting, verbose_name=_("held at"), null=True, blank=True, on_delete=models.SET_NULL,
+                                help_text=_("The organizational life meeting it was held with, if any."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member appraisal")
+        verbose_name_plural = _("member appraisals")
+        ordering = ["-year", "organization__path"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="appraisal_once_a_year")]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}"
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+        if scope.own_org_ids:
+            q |= Q(organization_id__in=scope.own_org_ids)
+        return q
+
+
+class AppraisalEntry(models.Model):
+    """One member in an appraisal: their self-review, the tally of the vote and the branch's grade."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="entries")
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="appraisals")
+    self_review = models.TextField(_("self-review"), blank=True)
+    votes_excellent = models.PositiveIntegerField(_("votes for excellent"), default=0)
+    votes_qualified = models.PositiveIntegerField(_("votes for qualified"), default=0)
+    votes_basically_qualified = models.PositiveIntegerField(_("votes for basically qualified"), default=0)
+    votes_unqualified = models.PositiveIntegerField(_("votes for unqualified"), default=0)
+    grade = models.CharField(_("grade"), max_length=24, choices=Grade.choices, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("appraisal entry")
+        verbose_name_plural = _("appraisal entries")
+        ordering = ["member__name_pinyin"]
+        constraints = [models.UniqueConstraint(fields=["appraisal", "member"], name="appraised_once")]
+
+    def __str__(self):
+        return f"{self.member} {self.get_grade_display()}"

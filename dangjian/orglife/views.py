@@ -19,12 +19,14 @@ from dangjian.core.audit import audit_log
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.members.models import Member
+from dangjian.organizations.choices import BRANCH_TYPES
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import scope_roots, visible_ancestors
 
+from . import appraisal as appraisal_services
 from . import calendar, documents, selectors, services
 from . import study as study_sources
-from .choices import AttendanceStatus, MeetingKind, MeetingStatus
+from .choices import AttendanceStatus, Grade, MeetingKind, MeetingStatus
 from .forms import (
     ATTENDANCE_CHOICES,
     CancelForm,
@@ -34,10 +36,11 @@ from .forms import (
     MeetingRecordForm,
     NoteReviewForm,
     ResolutionFormSet,
+    SelfReviewForm,
     SignInForm,
     StudyNoteForm,
 )
-from .models import Course, Meeting, MeetingAttachment, StudyNote, StudyRecord
+from .models import Appraisal, AppraisalEntry, Course, Meeting, MeetingAttachment, StudyNote, StudyRecord
 
 
 def meeting_url(meeting):
@@ -391,4 +394,69 @@ def home_delivery(request, pk):
     return done or render(request, "orglife/simple_form.html", {
         "nav": "members", "form": form, "title": _("Study brought home to %(name)s") % {"name": member.name},
         "submit": _("Save"), "back": reverse("members:detail", args=[member.pk]),
+    })
+
+
+@login_required
+def appraisals(request):
+    """Member appraisals (民主评议) of the chosen organization's subtree; a branch starts its own here."""
+    org = _chosen_org(request)
+    items = (Appraisal.objects.restrict(request.user, "view").filter(organization__in=org.subtree().values("pk"))
+             .select_related("organization"))
+    can_open = org.org_type in BRANCH_TYPES and can(request.user, "change", org)
+    if request.method == "POST":
+        if not can_open:
+            raise PermissionDenied
+        try:
+            appraisal = appraisal_services.appraisal_open(actor=request.user, organization=org, year=_year(request))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("orglife:appraisal", appraisal.pk)
+    mine = AppraisalEntry.objects.filter(member__user=request.user).select_related("appraisal__organization")
+    return render(request, "orglife/appraisals.html", {
+        "nav": "appraisals", "org": org, "items": items[:100], "can_open": can_open, "mine": mine,
+        "year": _year(request),
+    })
+
+
+@login_required
+def appraisal_detail(request, pk):
+    """One appraisal: self-reviews, vote tallies and grades, recorded in one form."""
+    appraisal = get_for(request.user, Appraisal.objects.select_related("organization"), "view", pk=pk)
+    can_change = can(request.user, "change", appraisal)
+    entries = list(appraisal.entries.select_related("member"))
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        rows = {e.pk: {f: request.POST.get(f"{f}-{e.pk}", "") for f in (*appraisal_services.VOTE_FIELDS, "grade",
+                                                                          "decision_note")} for e in entries}
+        try:
+            appraisal_services.appraisal_record(actor=request.user, appraisal=appraisal, rows=rows)
+            if request.POST.get("close"):
+                appraisal_services.appraisal_close(actor=request.user, appraisal=appraisal)
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("orglife:appraisal", appraisal.pk)
+    return render(request, "orglife/appraisal.html", {
+        "nav": "appraisals", "appraisal": appraisal, "entries": entries, "grades": Grade.choices,
+        "can_change": can_change and appraisal.status == Appraisal.Status.OPEN,
+        "ancestors": visible_ancestors(appraisal.organization, request.user) + [appraisal.organization],
+    })
+
+
+@login_required
+def self_review(request, pk):
+    """A member writes their self-review for an open appraisal."""
+    entry = get_object_or_404(AppraisalEntry.objects.select_related("appraisal__organization", "member"), pk=pk,
+                              member__user=request.user)
+    form = SelfReviewForm(request.POST or None, initial={"self_review": entry.self_review})
+    done = submit(request, form, lambda data: appraisal_services.self_review_submit(
+        user=request.user, entry=entry, text=data["self_review"]),
+        message=_("Your self-review is handed in."), next_url=reverse("orglife:appraisals"))
+    return done or render(request, "orglife/simple_form.html", {
+        "nav": "appraisals", "form": form, "title": _("My self-review for %(year)s") % {"year": entry.appraisal.year},
+        "submit": _("Hand in"), "back": reverse("orglife:appraisals"),
     })

@@ -24,7 +24,7 @@ from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import scope_roots, visible_ancestors
 
 from . import appraisal as appraisal_services
-from . import calendar, documents, selectors, services
+from . import calendar, documents, reminders, selectors, services
 from . import study as study_sources
 from .choices import AttendanceStatus, Grade, MeetingKind, MeetingStatus
 from .forms import (
@@ -186,11 +186,16 @@ def _overview_allowed(user):
 
 
 @login_required
-@require_GET
 def compliance(request):
     """Which organizations are behind on which meetings this year (三会一课落实情况)."""
     _overview_allowed(request.user)
     org, year = _chosen_org(request), _year(request)
+    if request.method == "POST":
+        if not can(request.user, "change", org):
+            raise PermissionDenied
+        sent = reminders.remind(actor=request.user, rows_by_org=reminders.behind(org))
+        messages.success(request, _("Reminders sent to %(n)d organizations.") % {"n": sent})
+        return redirect(reverse("orglife:compliance") + f"?org={org.pk}&year={year}")
     rows = selectors.compliance(org, year)
     summary: dict[int, dict] = {}
     for row in rows:
@@ -205,6 +210,7 @@ def compliance(request):
     return render(request, "orglife/compliance.html", {
         "nav": "compliance", "org": org, "year": year, "entries": behind,
         "detail_rows": rows if len(summary) == 1 else [],
+        "can_remind": can(request.user, "change", org) and any(e["overdue"] or e["due"] for e in behind),
         "ancestors": visible_ancestors(org, request.user) + [org],
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
     })

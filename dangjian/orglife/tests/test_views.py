@@ -135,3 +135,20 @@ def test_calendar_feed_lists_what_its_user_may_see(client_for, personas, org):
     assert body.startswith("BEGIN:VCALENDAR\r\n") and f"UID:meeting-{mine.pk}@" in body
     assert "本支部主题党日" in body and "活动室\\, 二楼" in body and "兄弟支部" not in body
     assert client_for(None).get("/orglife/calendar/forged.ics").status_code == 404
+
+
+def test_reminders_reach_the_secretaries_of_those_behind(client_for, personas, org, django_capture_on_commit_callbacks):
+    from dangjian.notices.models import Notification
+    from dangjian.orglife.reminders import behind, send_due_reminders
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("community").post(f"/orglife/compliance/?org={org['community'].pk}")
+    assert response.status_code == 302
+    assert Notification.objects.filter(user=personas["branch"], title__contains="滨河社区第一党支部").exists()
+    assert Notification.objects.filter(user=personas["sibling"]).exists()
+    assert client_for("auditor").post(f"/orglife/compliance/?org={org['community'].pk}").status_code == 403
+    # The daily run reminds only of periods closing within the window (7 days before 30 November).
+    closing = behind(org["branch"], today=datetime.date(2026, 11, 25), closing_within=7)
+    assert closing and all(r.span.end == datetime.date(2026, 11, 30) for rows in closing.values() for r in rows)
+    assert not behind(org["branch"], today=datetime.date(2026, 11, 10), closing_within=7)
+    assert send_due_reminders(today=datetime.date(2026, 11, 25)) >= 1

@@ -18,6 +18,7 @@ from django.utils import timezone
 from dangjian.members.models import Member
 from dangjian.organizations.models import LeadershipPost, Organization
 from dangjian.orglife.calendar import feed_token
+from dangjian.orglife.elections import election_plan
 from dangjian.orglife.models import StudyNote
 from dangjian.orglife.services import meeting_plan
 
@@ -116,6 +117,8 @@ MATRIX = {
     "orglife:note_review": ("note", "method", False),
     "orglife:home_delivery": ("member", CHANGERS, False),
     "orglife:appraisals": (None, LOGGED_IN, True),
+    "orglife:elections": (None, LOGGED_IN, True),
+    "orglife:election": ("election", VIEWERS, False),
     "orglife:appraisal": ("appraisal", VIEWERS, False),
     "orglife:self_review": ("appraisal_entry", {"member"}, False),
     "orglife:feed": ("feed", EVERYONE, False),
@@ -161,6 +164,7 @@ def sample_objects(personas):
         "meeting": meeting,
         "course": study_course(branch),
         **appraisal_samples(personas, branch),
+        "election": election_plan(actor=None, organization=branch, planned_on=timezone.localdate()),
         "note": StudyNote.objects.create(member=member, title="自学", content="学习体会" * 10, hours=1,
                                          studied_on=timezone.localdate()),
         "attachment": meeting.attachments.create(file=ContentFile(b"photo", name="matrix.jpg"), title="matrix.jpg"),

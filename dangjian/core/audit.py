@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "meeting.exported": _("Meeting record downloaded"),
     "meeting.attached": _("Files attached to a meeting"),
     "orglife.reminded": _("Reminded of meetings still to hold"),
+    "election.step": _("Election step"),
     "appraisal.opened": _("Member appraisal opened"),
     "appraisal.self_review": _("Self-review handed in"),
     "appraisal.recorded": _("Appraisal votes and grades recorded"),

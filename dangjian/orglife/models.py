@@ -300,3 +300,92 @@ class AppraisalEntry(models.Model):
 
     def __str__(self):
         return f"{self.member} {self.get_grade_display()}"
+
+
+class Election(models.Model):
+    """The election of a new committee when a term ends (换届选举).
+
+    planned → nominated (candidate list) → approved (by the level above) → voted (at the branch
+    general meeting) → confirmed (by the level above), which creates the new leadership posts
+    and term from the result, with no retyping. Every step is logged in :class:`ElectionStep`.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        NOMINATED = "nominated", _("Candidates nominated")
+        APPROVED = "approved", _("Candidates approved")
+        VOTED = "voted", _("Voted")
+        CONFIRMED = "confirmed", _("Result approved")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT,
+                                     related_name="elections")
+    seats = models.PositiveSmallIntegerField(_("committee seats"))
+    planned_on = models.DateField(_("planned for"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    meeting = models.ForeignKey(Meeting, verbose_name=_("voting meeting"), null=True, blank=True,
+                                on_delete=models.SET_NULL)
+    voting_members = models.PositiveIntegerField(_("members with a vote"), default=0)
+    voters_present = models.PositiveIntegerField(_("voters present"), default=0)
+    rule_version = models.CharField(_("rule version"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-planned_on"]
+
+    def __str__(self):
+        return f"{self.organization} {self.planned_on:%Y}"
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+        if scope.own_org_ids:
+            q |= Q(organization_id__in=scope.own_org_ids)
+        return q
+
+
+class Candidate(models.Model):
+    """A nominee (候选人) for a seat, with the post they are proposed for and the votes they got."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates")
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    post_kind = models.ForeignKey("organizations.PostKind", verbose_name=_("proposed post"), on_delete=models.PROTECT)
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+    elected = models.BooleanField(_("elected"), default=False)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["post_kind__order", "id"]
+        constraints = [models.UniqueConstraint(fields=["election", "member"], name="candidate_once")]
+
+    def __str__(self):
+        return f"{self.member} {self.post_kind}"
+
+
+class ElectionStep(models.Model):
+    """One transition of an election: who, in which role, when, from which state to which, note."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="steps")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(_("role"), max_length=32, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    from_status = models.CharField(_("from"), max_length=16)
+    to_status = models.CharField(_("to"), max_length=16)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("election step")
+        verbose_name_plural = _("election steps")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def to_label(self):
+        return Election.Status(self.to_status).label

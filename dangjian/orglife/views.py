@@ -20,11 +20,12 @@ from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.members.models import Member
 from dangjian.organizations.choices import BRANCH_TYPES
-from dangjian.organizations.models import Organization
+from dangjian.organizations.models import Organization, PostKind
 from dangjian.organizations.selectors import scope_roots, visible_ancestors
 
 from . import appraisal as appraisal_services
 from . import calendar, documents, reminders, selectors, services
+from . import elections as election_services
 from . import study as study_sources
 from .choices import AttendanceStatus, Grade, MeetingKind, MeetingStatus
 from .forms import (
@@ -40,7 +41,7 @@ from .forms import (
     SignInForm,
     StudyNoteForm,
 )
-from .models import Appraisal, AppraisalEntry, Course, Meeting, MeetingAttachment, StudyNote, StudyRecord
+from .models import Appraisal, AppraisalEntry, Course, Election, Meeting, MeetingAttachment, StudyNote, StudyRecord
 
 
 def meeting_url(meeting):
@@ -465,4 +466,69 @@ def self_review(request, pk):
     return done or render(request, "orglife/simple_form.html", {
         "nav": "appraisals", "form": form, "title": _("My self-review for %(year)s") % {"year": entry.appraisal.year},
         "submit": _("Hand in"), "back": reverse("orglife:appraisals"),
+    })
+
+
+@login_required
+def election_list(request):
+    """Elections (换届选举) in the chosen organization's subtree; plan one for an organization in charge."""
+    org = _chosen_org(request)
+    items = (Election.objects.restrict(request.user, "view").filter(organization__in=org.subtree().values("pk"))
+             .select_related("organization"))
+    can_plan = can(request.user, "change", org) and org.org_type in BRANCH_TYPES
+    if request.method == "POST":
+        if not can_plan:
+            raise PermissionDenied
+        try:
+            planned_on = datetime.date.fromisoformat(request.POST.get("planned_on", ""))
+        except ValueError:
+            messages.error(request, _("Enter the date of the election."))
+        else:
+            election = election_services.election_plan(actor=request.user, organization=org, planned_on=planned_on)
+            return redirect("orglife:election", election.pk)
+    return render(request, "orglife/elections.html", {"nav": "elections", "org": org, "items": items[:100],
+                                                      "can_plan": can_plan})
+
+
+@login_required
+def election_detail(request, pk):
+    """One election and the step it waits for: nominate, approve, vote, confirm."""
+    election = get_for(request.user, Election.objects.select_related("organization"), "view", pk=pk)
+    org = election.organization
+    parent = Organization.objects.get_parent(org)
+    may_run = can(request.user, "change", org)
+    may_approve = parent is not None and can(request.user, "change", parent)
+    members = org.members.filter(status="full").without_protected().order_by("name_pinyin")
+    candidates = list(election.candidates.select_related("member", "post_kind"))
+    if request.method == "POST":
+        action, post = request.POST.get("action"), request.POST
+        try:
+            if action == "nominate" and may_run:
+                pairs = [(members.get(pk=post[f"member-{i}"]), PostKind.objects.get(pk=post[f"kind-{i}"]))
+                         for i in range(10) if post.get(f"member-{i}")]
+                election_services.election_nominate(actor=request.user, election=election, candidates=pairs)
+            elif action in ("approve", "return") and may_approve:
+                election_services.election_review_candidates(actor=request.user, election=election,
+                                                             approve=action == "approve", note=post.get("note", ""))
+            elif action == "vote" and may_run:
+                election_services.election_vote(
+                    actor=request.user, election=election, voting_members=int(post.get("voting_members") or 0),
+                    voters_present=int(post.get("voters_present") or 0),
+                    votes={c.pk: int(post.get(f"votes-{c.pk}") or 0) for c in candidates})
+            elif action == "confirm" and may_approve:
+                election_services.election_confirm(actor=request.user, election=election, note=post.get("note", ""))
+            elif action == "cancel" and may_run:
+                election_services.election_cancel(actor=request.user, election=election, note=post.get("note", ""))
+            else:
+                raise PermissionDenied
+        except (ValidationError, ValueError, Member.DoesNotExist, PostKind.DoesNotExist) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [_("Check the entries.")])))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("orglife:election", election.pk)
+    return render(request, "orglife/election.html", {
+        "nav": "elections", "election": election, "candidates": candidates, "members": members,
+        "kinds": PostKind.objects.filter(is_committee=True), "may_run": may_run, "may_approve": may_approve,
+        "rows": range(max(election.seats + 2, 5)), "steps": election.steps.select_related("actor"),
+        "ancestors": visible_ancestors(org, request.user) + [org],
     })

@@ -140,7 +140,7 @@ def ensure_data(db: Database, *, members: int, rebuild: bool) -> dict:
     if held is not None and held >= members:
         say(f"{db.name} holds the large data set ({held:,} members).")
         migrate()
-        return facts | {"source": "present"}
+        return add_meetings(db, dump, facts_file, facts) | {"source": "present"}
     if held is not None and not rebuild:
         raise SystemExit(f"{db.name} holds {held:,} members, not the large data set. Drop it, point "
                          "BENCH_DATABASE_URL elsewhere, or run with --rebuild (BENCH_REBUILD=1).")
@@ -155,15 +155,22 @@ def ensure_data(db: Database, *, members: int, rebuild: bool) -> dict:
 
         vacuum_analyze(sys.stdout)  # a restore brings no planner statistics
         say(f"Restored in {time.monotonic() - started:,.0f} s.")
-        return facts | {"source": "restored"}
+        return add_meetings(db, dump, facts_file, facts) | {"source": "restored"}
     say(f"Building the large data set ({members:,} members) in {db.name} …")
     from bench.scale import build_large
 
     started = time.monotonic()
     migrate()
     build_large(seed=SEED, stdout=sys.stdout, members=members)
-    facts = {"members": members, "seed": SEED, "built_on": datetime.date.today().isoformat(),
-             "build_seconds": round(time.monotonic() - started)}
+    today = datetime.date.today()
+    facts = {"members": members, "seed": SEED, "built_on": today.isoformat(),
+             "build_seconds": round(time.monotonic() - started), "meetings_year": today.year}
+    dump_data(db, dump, facts_file, facts)
+    return facts | {"source": "built"}
+
+
+def dump_data(db: Database, dump: Path, facts_file: Path, facts: dict) -> None:
+    """Dump the benchmark database to the cache (replacing it only when complete)."""
     dump.parent.mkdir(parents=True, exist_ok=True)
     say(f"Dumping to {dump} …")
     started = time.monotonic()
@@ -173,7 +180,29 @@ def ensure_data(db: Database, *, members: int, rebuild: bool) -> dict:
     facts["dump_seconds"] = round(time.monotonic() - started)
     facts_file.write_text(json.dumps(facts, indent=2))
     say(f"Dumped in {facts['dump_seconds']} s.")
-    return facts | {"source": "built"}
+
+
+def add_meetings(db: Database, dump: Path, facts_file: Path, facts: dict) -> dict:
+    """Add this year's meetings to a data set cached without any (then refresh the dump), so
+    that a data set built before organizational life need not be rebuilt."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench.scale import fill_meetings, vacuum_analyze
+    from dangjian.orglife.choices import MeetingStatus
+    from dangjian.orglife.models import Meeting
+
+    year = timezone.localdate().year
+    if Meeting.objects.filter(status=MeetingStatus.RECORDED, starts_at__year=year).exists():
+        return facts
+    say(f"Adding the recorded meetings of {year} so far to {db.name} …")
+    started = time.monotonic()
+    with transaction.atomic():
+        fill_meetings(year=year, seed=SEED, stdout=sys.stdout)
+    vacuum_analyze(sys.stdout)
+    facts = facts | {"meetings_year": year, "meetings_seconds": round(time.monotonic() - started)}
+    dump_data(db, dump, facts_file, facts)
+    return facts
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -187,6 +216,7 @@ class Case:
     persona: str
     url: str
     api: bool = False
+    repeat: int | None = None  # slow pages: at most this many requests, after one warm-up
 
 
 @dataclass
@@ -254,7 +284,8 @@ def measure(case: Case, *, repeat: int, raw, out_dir: Path) -> Result:
     client.force_login(User.objects.get(username=case.persona))
     headers = {"HTTP_ACCEPT": "application/json"} if case.api else {}
     result = Result(case)
-    for _ in range(WARMUP):
+    repeat = min(repeat, case.repeat or repeat)
+    for _ in range(1 if case.repeat else WARMUP):
         client.get(case.url, **headers)
     log = QueryLog()
     for _ in range(repeat):
@@ -303,11 +334,14 @@ def _keep_sql(case: Case, statements, log: QueryLog, raw, out_dir: Path) -> None
 
 def cases() -> list[Case]:
     """The pages measured, on the organizer's sub-district (the ~100,000-member subtree)."""
+    from django.utils import timezone
+
     from dangjian.accounts.models import RoleAssignment
     from dangjian.organizations.models import Organization
 
     street = RoleAssignment.objects.select_related("organization").get(user__username="organizer").organization
     city = Organization.objects.get_root_nodes().get()
+    year = timezone.localdate().year
     roster = f"/members/?org={street.pk}&sort=name"
     return [
         Case("roster", "Roster of the sub-district, page 1, by name", "organizer", roster),
@@ -319,6 +353,10 @@ def cases() -> list[Case]:
         Case("tree-organizer", "Organization tree, the organizer's default", "organizer", "/orgs/"),
         Case("api-members", "API: members of the sub-district, page 1", "organizer",
              f"/api/v1/members/?organization={street.pk}", api=True),
+        Case("compliance-street", "Compliance of the sub-district this year (page)", "organizer",
+             f"/orglife/compliance/?org={street.pk}&year={year}"),
+        Case("city", "API: compliance of the whole city this year", "city",
+             f"/api/v1/compliance/?org={city.pk}&year={year}", api=True, repeat=3),
     ]
 
 

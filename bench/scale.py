@@ -16,7 +16,10 @@ Two separate parts, so that the second can also run on top of an existing tree (
   per row) or with ``bulk_create`` on other databases. Every member gets one open membership
   period; every branch with full members a secretary, and a committee from seven.
 
-:func:`build_large` runs both, adds the personas and, on PostgreSQL, vacuums and analyses.
+* :func:`fill_meetings` adds the recorded meetings of a year so far for every branch and Party
+  group (no attendance or study records: compliance does not read them).
+
+:func:`build_large` runs all three, adds the personas and, on PostgreSQL, vacuums and analyses.
 ``manage.py seed_demo --scale large`` and ``python -m bench.run`` call it.
 """
 from __future__ import annotations
@@ -26,7 +29,10 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
@@ -36,11 +42,14 @@ from dangjian.core import pii
 from dangjian.core.dates import add_years
 from dangjian.core.demo import city
 from dangjian.core.models import RulePack
+from dangjian.core.rules import RuleBook, RuleMissing
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import Member, Membership
 from dangjian.organizations.choices import OrgStatus, OrgType, UnitKind
 from dangjian.organizations.models import LeadershipPost, Organization, OrganizationVersion, PostKind
 from dangjian.organizations.services import term_years
+from dangjian.orglife.choices import MeetingKind, MeetingStatus
+from dangjian.orglife.models import Meeting
 
 DEFAULT_MEMBERS = 1_000_000
 BIG_SHARE = 0.10  # the share of all members in the one large sub-district
@@ -378,6 +387,140 @@ def fill_members(b: LargeCityBuilder, *, city_org: Organization, big: Organizati
     return result
 
 
+MEETING_TOPICS = {
+    MeetingKind.THEME_DAY: ["学习党的创新理论", "重温入党誓词", "楼道环境整治志愿服务", "走访困难党员", "学习身边榜样",
+                            "垃圾分类宣传", "学习新修订的条例", "关爱孤寡老人", "文明创建", "防诈骗宣传"],
+    MeetingKind.BRANCH_GENERAL_MEETING: ["讨论发展党员工作", "通报支部工作", "研究志愿服务安排", "民主评议动员"],
+    MeetingKind.COMMITTEE_MEETING: ["研究本月工作安排", "研究发展党员工作", "研究党费收缴"],
+    MeetingKind.PARTY_LECTURE: ["书记讲党课：做合格党员", "党课：基层治理中的党员作用"],
+    MeetingKind.LIFE_MEETING: ["年度组织生活会暨民主评议党员"],
+    MeetingKind.GROUP_MEETING: ["学习本月学习材料", "交流学习体会", "了解党员思想动态"],
+}
+MEETING_HOURS = {MeetingKind.COMMITTEE_MEETING: 1, MeetingKind.GROUP_MEETING: 1}  # duration; others 2 hours
+MEETING_MINUTES = "书记传达上级精神，党员结合实际交流发言，支部作出安排。"
+MEETING_CHUNK = 50_000  # meetings written at once
+
+
+class _Hours:
+    """Study hours and rule version of a meeting, as ``meeting_record`` credits them (cached by
+    kind, day and the local rule packs that reach the organization)."""
+
+    def __init__(self, local: dict[str, Organization]):
+        self.local = local  # code → organization, for the codes local packs name
+        self.books: dict[datetime.date, RuleBook] = {}
+        self.cache: dict[tuple, tuple[Decimal, str]] = {}
+
+    def codes(self, org: Organization) -> dict[str, int]:
+        return {code: o.depth for code, o in self.local.items() if org.path.startswith(o.path)}
+
+    def __call__(self, kind: str, day: datetime.date, codes: dict[str, int]) -> tuple[Decimal, str]:
+        key = (kind, day, tuple(sorted(codes.items())))
+        if key not in self.cache:
+            book = self.books.get(day) or self.books.setdefault(day, RuleBook(day))
+            try:
+                value = book.get(f"study.hours_by_kind.{kind}", codes)
+                self.cache[key] = Decimal(str(value.value)), value.version
+            except RuleMissing:
+                self.cache[key] = Decimal(0), ""
+        return self.cache[key]
+
+
+def _diligence(rng: random.Random) -> float:
+    """How reliably an organization holds its meetings: most very, some less, a few hardly."""
+    roll = rng.random()
+    if roll < 0.80:
+        return rng.uniform(0.88, 1.0)
+    if roll < 0.95:
+        return rng.uniform(0.6, 0.88)
+    return rng.uniform(0.2, 0.5)
+
+
+def _plan_meetings(rng: random.Random, *, group: bool, committee: bool, months: int) -> list[tuple[str, int]]:
+    """(kind, month) of the meetings one organization held in the first ``months`` months."""
+    p = _diligence(rng)
+    if group:
+        return [(MeetingKind.GROUP_MEETING, m) for m in range(1, months + 1) if rng.random() < p]
+    held = []
+    for m in range(1, months + 1):
+        if rng.random() < p:
+            held.append((MeetingKind.THEME_DAY, m))
+        if committee and rng.random() < p * 0.95:
+            held.append((MeetingKind.COMMITTEE_MEETING, m))
+    for q in range((months + 2) // 3):
+        if rng.random() < p:
+            held.append((MeetingKind.BRANCH_GENERAL_MEETING, rng.randint(3 * q + 1, min(3 * q + 3, months))))
+    lectures = 2 if rng.random() < 0.35 else 1 if rng.random() < p else 0
+    held += [(MeetingKind.PARTY_LECTURE, m) for m in sorted(rng.sample(range(1, months + 1), min(lectures, months)))]
+    if rng.random() < p * 0.7:
+        held.append((MeetingKind.LIFE_MEETING, rng.randint(1, months)))
+    return held
+
+
+def fill_meetings(*, year: int, seed: int, stdout=None, today: datetime.date | None = None) -> int:
+    """Add the recorded meetings of ``year`` so far (up to ``today``) for every active branch and
+    Party group, as compliance counts them; returns how many were added.
+
+    Branches hold a theme day most months, a branch general meeting most quarters, one or two
+    Party lectures, often the yearly organizational life meeting, and committee meetings most
+    months where they have a committee (as ``selectors.holders`` decides); Party groups a group
+    meeting most months. Each organization has its own diligence, so some fall behind. Meetings
+    are ``recorded`` with the study hours and rule version ``meeting_record`` would credit, but
+    without attendance or study records (compliance reads neither). Deterministic for a seed and
+    day (but for ``created_at``). Written with ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere.
+    """
+    from dangjian.orglife.selectors import holders
+
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    if year > today.year:
+        return 0
+    last = today if year == today.year else datetime.date(year, 12, 31)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    now = timezone.now()
+    rng = random.Random(seed)
+    local_codes = {p.organization_code for p in RulePack.objects.exclude(organization_code="")}
+    hours = _Hours({o.code: o for o in Organization.objects.filter(code__in=local_codes)})
+    copy = connection.vendor == "postgresql"
+    pending: list[Meeting] = []
+    written = 0
+
+    def flush():
+        nonlocal written
+        if copy:
+            copy_rows(Meeting, pending, with_pk=False)
+        else:
+            Meeting.objects.bulk_create(pending, batch_size=500)
+        written += len(pending)
+        pending.clear()
+        say(stdout, f"  meetings {written:,} ({time.monotonic() - started:,.0f} s)")
+
+    for root in Organization.objects.get_root_nodes():
+        holding = holders(root)
+        committees = {o.pk for o in holding["committee"]}
+        orgs = sorted([(o, False) for o in holding["branch"]] + [(o, True) for o in holding["group"]],
+                      key=lambda item: item[0].path)
+        for org, group in orgs:
+            codes = hours.codes(org)
+            for kind, month in _plan_meetings(rng, group=group, committee=org.pk in committees, months=last.month):
+                day = rng.randint(1, 28)
+                starts_at = datetime.datetime(year, month, day, rng.choice((9, 14, 19)), tzinfo=tz)
+                if starts_at.date() >= last or starts_at > now:
+                    continue
+                credit, version = hours(kind, starts_at.date(), codes)
+                pending.append(Meeting(
+                    organization_id=org.pk, kind=kind, topic=rng.choice(MEETING_TOPICS[kind]), starts_at=starts_at,
+                    duration_hours=Decimal(MEETING_HOURS.get(kind, 2)), place="党群服务中心", minutes=MEETING_MINUTES,
+                    status=MeetingStatus.RECORDED, study_hours=credit, rule_version=version,
+                    sign_in_code=f"{rng.randrange(10**6):06d}",
+                ))
+            if len(pending) >= MEETING_CHUNK:
+                flush()
+    if pending:
+        flush()
+    say(stdout, f"{written:,} recorded meetings of {year} added in {time.monotonic() - started:,.0f} s")
+    return written
+
+
 def vacuum_analyze(stdout=None) -> None:
     """On PostgreSQL, refresh planner statistics and visibility maps after a bulk load."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
@@ -401,6 +544,7 @@ def build_large(*, seed: int, stdout=None, members: int = DEFAULT_MEMBERS, big_m
         fill_members(b, city_org=key_orgs["city"], big=key_orgs["street"], members=members,
                      big_members=round(members * BIG_SHARE) if big_members is None else big_members, stdout=stdout)
         builder_posts(b)
+        fill_meetings(year=b.today.year, seed=seed, stdout=stdout, today=b.today)
         city.create_personas(key_orgs)
     vacuum_analyze(stdout)
     say(stdout, f"Large data set built in {time.monotonic() - started:,.0f} s")

@@ -32,10 +32,29 @@ def home(request):
         members = member_breakdown(root)
         figures.append({"org": root, "members": members, "retired": dict(members["categories"]).get("retired", 0),
                         "orgs": root.subtree().filter(status="active").count()})
+        todos += _orglife_todos(root, request.user, today)
     todos.sort(key=lambda t: (t["when"] is None, t["when"] or datetime.date.max))
     return render(request, "core/home.html", {
         "nav": "home", "roots": roots, "todos": todos, "figures": figures, "today": today,
     })
+
+
+def _orglife_todos(root, user, today):
+    """Meetings the rules still ask of a branch this year; for a larger scope, how many are behind."""
+    from dangjian.organizations.choices import BRANCH_TYPES
+    from dangjian.orglife.models import StudyNote
+    from dangjian.orglife.selectors import compliance
+
+    items = []
+    if root.org_type in BRANCH_TYPES:
+        for row in compliance(root, today.year, today=today):
+            if row.status != "ok" and row.organization.pk == root.pk:
+                items.append({"kind": "meeting", "row": row, "when": row.span.end, "overdue": row.status == "overdue"})
+    pending = StudyNote.objects.restrict(user, "change").filter(status=StudyNote.Status.PENDING,
+                                                                 member__organization__path__startswith=root.path)
+    if pending.exists():
+        items.append({"kind": "notes", "count": pending.count(), "when": None, "overdue": False})
+    return items
 
 
 @login_required

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from dangjian.core.rules import RuleBook, RuleMissing
@@ -119,7 +120,7 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
     by_role = {role: {o.pk for o in orgs} for role, orgs in holding.items()}
     orgs = sorted({o.pk: o for o in holding["branch"] + holding["group"]}.values(), key=lambda o: o.path)
     codes = _codes_by_path(orgs, root)
-    held = _held_counts([o.pk for o in orgs], year)
+    held = _held_counts(root, year)
     schedule = _Schedule(year)
     rows = []
     for org in orgs:
@@ -172,18 +173,19 @@ class _Schedule:
         return out
 
 
-def _held_counts(org_ids: list[int], year: int) -> dict[tuple, int]:
-    """Recorded meetings per (organization, kind, (year, month)), joint meetings counting for each."""
+def _held_counts(root: Organization, year: int) -> dict[tuple, int]:
+    """Recorded meetings per (organization, kind, (year, local month)) in ``root``'s subtree,
+    joint meetings counting for each organization holding them; counted in SQL."""
     counts: dict[tuple, int] = defaultdict(int)
-    recorded = Meeting.objects.filter(status=MeetingStatus.RECORDED, starts_at__year=year)
-    for org_id, kind, starts_at in recorded.filter(organization_id__in=org_ids).values_list(
-            "organization_id", "kind", "starts_at"):
-        local = timezone.localtime(starts_at)
-        counts[(org_id, kind, (local.year, local.month))] += 1
-    for org_id, kind, starts_at in recorded.filter(joint_organizations__in=org_ids).values_list(
-            "joint_organizations", "kind", "starts_at"):
-        local = timezone.localtime(starts_at)
-        counts[(org_id, kind, (local.year, local.month))] += 1
+    subtree = root.subtree().values("pk")
+    recorded = Meeting.objects.filter(status=MeetingStatus.RECORDED, starts_at__year=year).order_by()
+    own = (recorded.filter(organization__in=subtree).annotate(month=ExtractMonth("starts_at"))
+           .values_list("organization_id", "kind", "month").annotate(n=Count("id")))
+    joint = (recorded.filter(joint_organizations__in=subtree).annotate(month=ExtractMonth("starts_at"))
+             .values_list("joint_organizations", "kind", "month").annotate(n=Count("id")))
+    for rows in (own, joint):
+        for org_id, kind, month, n in rows:
+            counts[(org_id, kind, (year, month))] += n
     return counts
 
 

@@ -42,3 +42,10 @@ def test_audit_log_page_is_scoped(client_for, org):
     street = set(org["street"].subtree().values_list("pk", flat=True))
     assert orgs and orgs <= street
     assert client_for("branch").get("/audit/").status_code == 403
+
+
+def test_workbench_lists_meetings_still_due_for_a_branch(client_for):
+    response = client_for("branch").get("/")
+    kinds = {t["kind"] for t in response.context["todos"]}
+    assert "meeting" in kinds
+    assert "主题党日" in response.content.decode()

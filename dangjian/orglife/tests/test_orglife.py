@@ -52,6 +52,10 @@ def test_one_theme_day_record_gives_hours_compliance_and_ledger(personas, org):
              if r.kind == MeetingKind.THEME_DAY and r.span.start.month == 3]
     assert [(r.held, r.status) for r in march] == [(1, "ok")]
     assert meeting.resolutions.get().passed
+    # The ledger: the year's meeting record book of the branch holds it.
+    from dangjian.orglife.documents import ledger_meetings
+
+    assert meeting in list(ledger_meetings(branch, 2026))
     assert AuditEntry.objects.filter(action="meeting.recorded", object_id=str(meeting.pk)).exists()
 
 

@@ -47,9 +47,13 @@ def _orglife_todos(root, user, today):
 
     items = []
     if root.org_type in BRANCH_TYPES:
-        for row in compliance(root, today.year, today=today):
-            if row.status != "ok" and row.organization.pk == root.pk:
-                items.append({"kind": "meeting", "row": row, "when": row.span.end, "overdue": row.status == "overdue"})
+        rows = [r for r in compliance(root, today.year, today=today) if r.organization.pk == root.pk]
+        items += [{"kind": "meeting", "row": r, "when": r.span.end, "overdue": False} for r in rows if r.status == "due"]
+        missed = sum(1 for r in rows if r.status == "overdue")
+        if missed:
+            # Past periods cannot be planned any more: one line that leads to the details.
+            items.append({"kind": "missed", "count": missed, "org": root, "year": today.year, "when": None,
+                          "overdue": True})
     pending = StudyNote.objects.restrict(user, "change").filter(status=StudyNote.Status.PENDING,
                                                                  member__organization__path__startswith=root.path)
     if pending.exists():

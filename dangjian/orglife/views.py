@@ -180,6 +180,11 @@ def sign_in(request):
     return done or render(request, "orglife/sign_in.html", {"nav": "sign_in", "form": form})
 
 
+# The compliance page lists the organizations most behind first, at most this many; the rest
+# are reached by drilling down (a sub-district can hold thousands of branches and groups).
+COMPLIANCE_PAGE_ROWS = 200
+
+
 def _overview_allowed(user):
     scope = user_scope(user, "view")
     if not (scope.everything or scope.paths):
@@ -207,9 +212,10 @@ def compliance(request):
         kind["overdue"] += row.status == "overdue"
         if row.status != "ok":
             entry[row.status] += 1
-    behind = sorted(summary.values(), key=lambda e: (-e["overdue"], e["org"].path))
+    behind = sorted(summary.values(), key=lambda e: (-e["overdue"], -e["due"], e["org"].path))
     return render(request, "orglife/compliance.html", {
-        "nav": "compliance", "org": org, "year": year, "entries": behind,
+        "nav": "compliance", "org": org, "year": year, "entries": behind[:COMPLIANCE_PAGE_ROWS],
+        "total": len(behind), "shown": min(len(behind), COMPLIANCE_PAGE_ROWS),
         "detail_rows": rows if len(summary) == 1 else [],
         "can_remind": can(request.user, "change", org) and any(e["overdue"] or e["due"] for e in behind),
         "ancestors": visible_ancestors(org, request.user) + [org],

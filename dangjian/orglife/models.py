@@ -17,6 +17,22 @@ def _orgs_in(scope, action):
     return Organization.objects.filter(Organization.scope_filter(scope, action)).values("pk")
 
 
+def _held_by_organization(scope, action) -> Q:
+    """Records of organizations in the scope's subtrees, or of an ordinary member's own branch."""
+    q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+    if scope.own_org_ids:
+        q |= Q(organization_id__in=scope.own_org_ids)
+    return q
+
+
+def _of_member(scope, action) -> Q:
+    """A member's own records, or those of members in the scope's subtrees (never branch-mates')."""
+    q = Q(member__organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+    if scope.member_id:
+        q |= Q(member_id=scope.member_id)
+    return q
+
+
 def new_sign_in_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
@@ -66,9 +82,7 @@ class Meeting(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
-        if scope.own_org_ids:
-            q |= Q(organization_id__in=scope.own_org_ids)
+        q = _held_by_organization(scope, action)
         if scope.member_id:
             q |= Q(pk__in=Attendance.objects.filter(member_id=scope.member_id).values("meeting"))
         return q
@@ -163,11 +177,7 @@ class StudyRecord(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        # An ordinary member sees their own hours only, not their branch-mates'.
-        q = Q(member__organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
-        if scope.member_id:
-            q |= Q(member_id=scope.member_id)
-        return q
+        return _of_member(scope, action)
 
 
 class Course(models.Model):
@@ -238,10 +248,7 @@ class StudyNote(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        q = Q(member__organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
-        if scope.member_id:
-            q |= Q(member_id=scope.member_id)
-        return q
+        return _of_member(scope, action)
 
 
 class Appraisal(models.Model):
@@ -273,10 +280,7 @@ class Appraisal(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
-        if scope.own_org_ids:
-            q |= Q(organization_id__in=scope.own_org_ids)
-        return q
+        return _held_by_organization(scope, action)
 
 
 class AppraisalEntry(models.Model):
@@ -342,10 +346,7 @@ class Election(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
-        if scope.own_org_ids:
-            q |= Q(organization_id__in=scope.own_org_ids)
-        return q
+        return _held_by_organization(scope, action)
 
 
 class Candidate(models.Model):

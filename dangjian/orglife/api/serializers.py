@@ -182,6 +182,20 @@ class ComplianceQuerySerializer(serializers.Serializer):
         "min_value": _("The year is four digits, such as 2026."),
         "max_value": _("The year is four digits, such as 2026."),
     })
+    behind = serializers.BooleanField(required=False, default=False,
+                                      help_text=_("Only the rows not met (due or overdue)."))
+
+
+def compliance_row_data(row) -> dict:
+    """One row as ComplianceRowSerializer describes it, built directly (a city has ~10⁶ rows)."""
+    span = row.span
+    return {
+        "organization": row.organization.pk, "organization_name": row.organization.name, "kind": row.kind,
+        "kind_display": str(row.kind_label), "period": span.period, "period_index": span.index,
+        "period_label": span.label, "start": span.start.isoformat(), "end": span.end.isoformat(),
+        "required": row.required, "held": row.held, "missing": row.missing, "status": row.status,
+        "rule_version": row.rule_version,
+    }
 
 
 class ComplianceRowSerializer(serializers.Serializer):

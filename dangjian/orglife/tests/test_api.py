@@ -241,3 +241,10 @@ def test_lists_take_a_bounded_number_of_queries(client_for, org, django_assert_m
     with django_assert_max_num_queries(10):
         detail = client.get(f"{MEETINGS}{meeting_id}/")
     assert detail.json()["status"] == MeetingStatus.RECORDED
+
+
+def test_compliance_can_list_only_the_rows_not_met(client_for, org):
+    response = client_for("community").get("/api/v1/compliance/", {"org": org["community"].pk, "year": 2026,
+                                                                     "behind": "true"})
+    rows = response.json()["rows"]
+    assert rows and all(r["status"] in ("due", "overdue") and r["missing"] > 0 for r in rows)

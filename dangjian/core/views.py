@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import member_breakdown, scope_roots, structure_warnings, terms_ending
 
-from .access import has_any_scope, user_scope
+from .access import user_scope
 from .models import AuditEntry
 
 
@@ -118,6 +118,3 @@ def healthz(request):
     status["worker_last_seen"] = last.isoformat() if last else None
     return JsonResponse(status, status=200 if status["worker"] != "stalled" else 503)
 
-
-def has_audit_scope(user):
-    return has_any_scope(user, "audit")

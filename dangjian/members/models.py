@@ -9,16 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import RestrictedQuerySet
 from dangjian.core.pii import EncryptedTextField
-from dangjian.organizations.models import Organization
+from dangjian.organizations.models import Organization, organizations_in
 
 from .choices import ON_ROLL, Category, Education, Ethnicity, Gender, MemberStatus
 
 # Personal fields that stay encrypted and are read only on reveal or export.
 PROTECTED_FIELDS = ("id_number", "phone", "address")
 
-
-def _orgs_in(scope, action):
-    return Organization.objects.filter(Organization.scope_filter(scope, action)).values("pk")
 
 
 class MemberQuerySet(RestrictedQuerySet):
@@ -91,7 +88,7 @@ class Member(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+        q = Q(organization__in=organizations_in(scope, action)) if scope.paths else Q(pk__in=[])
         if scope.member_id:
             q |= Q(pk=scope.member_id)
         if scope.own_org_ids:

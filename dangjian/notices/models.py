@@ -11,17 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import RestrictedQuerySet
-from dangjian.organizations.models import Organization
+from dangjian.organizations.models import Organization, organizations_in
 
 from .choices import ReportStatus
 
 
-def _orgs_in(scope, action):
-    return Organization.objects.filter(Organization.scope_filter(scope, action)).values("pk")
-
-
-class NoticeQuerySet(RestrictedQuerySet):
-    pass
+def issued_or_received(model, scope, action) -> Q:
+    """Records issued by an organization in the scope, or targeted at one."""
+    orgs = organizations_in(scope, action)
+    targeted = model.targets.through.objects.filter(organization__in=orgs).values(model._meta.model_name)
+    return Q(organization__in=orgs) | Q(pk__in=targeted)
 
 
 class Notice(models.Model):
@@ -43,7 +42,7 @@ class Notice(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
 
-    objects = NoticeQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notice")
@@ -56,9 +55,7 @@ class Notice(models.Model):
     @classmethod
     def scope_filter(cls, scope, action):
         """Notices issued by, or sent to, an organization in the scope."""
-        orgs = _orgs_in(scope, action)
-        sent = cls.targets.through.objects.filter(organization__in=orgs).values("notice")
-        return Q(organization__in=orgs) | Q(pk__in=sent)
+        return issued_or_received(cls, scope, action)
 
 
 class NoticeRead(models.Model):
@@ -75,10 +72,6 @@ class NoticeRead(models.Model):
 
     def __str__(self):
         return f"{self.notice} · {self.user}"
-
-
-class AssignmentQuerySet(RestrictedQuerySet):
-    pass
 
 
 class Assignment(models.Model):
@@ -100,7 +93,7 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")
@@ -112,9 +105,8 @@ class Assignment(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        orgs = _orgs_in(scope, action)
-        sent = cls.targets.through.objects.filter(organization__in=orgs).values("assignment")
-        return Q(organization__in=orgs) | Q(pk__in=sent)
+        """Assignments given by, or to, an organization in the scope."""
+        return issued_or_received(cls, scope, action)
 
 
 class AssignmentReport(models.Model):
@@ -147,7 +139,7 @@ class AssignmentReport(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        return Q(organization__in=_orgs_in(scope, action))
+        return Q(organization__in=organizations_in(scope, action))
 
 
 class Notification(models.Model):

@@ -96,6 +96,11 @@ class Organization(MP_Node):
         return Organization.objects.filter(path__startswith=self.path)
 
 
+def organizations_in(scope, action):
+    """The ids of the organizations a scope reaches, as a subquery for other models' filters."""
+    return Organization.objects.filter(Organization.scope_filter(scope, action)).values("pk")
+
+
 class OrganizationVersion(models.Model):
     """What an organization's parent, type, status and name were from one day to another."""
 
@@ -169,4 +174,4 @@ class LeadershipPost(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        return Q(organization__in=Organization.objects.filter(Organization.scope_filter(scope, action)).values("pk"))
+        return Q(organization__in=organizations_in(scope, action))

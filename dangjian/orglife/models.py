@@ -8,18 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import RestrictedQuerySet
 from dangjian.members.models import Member
-from dangjian.organizations.models import Organization
+from dangjian.organizations.models import Organization, organizations_in
 
 from .choices import AttendanceStatus, Grade, MeetingKind, MeetingStatus, StudySource
 
 
-def _orgs_in(scope, action):
-    return Organization.objects.filter(Organization.scope_filter(scope, action)).values("pk")
-
-
 def _held_by_organization(scope, action) -> Q:
     """Records of organizations in the scope's subtrees, or of an ordinary member's own branch."""
-    q = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+    q = Q(organization__in=organizations_in(scope, action)) if scope.paths else Q(pk__in=[])
     if scope.own_org_ids:
         q |= Q(organization_id__in=scope.own_org_ids)
     return q
@@ -27,7 +23,7 @@ def _held_by_organization(scope, action) -> Q:
 
 def _of_member(scope, action) -> Q:
     """A member's own records, or those of members in the scope's subtrees (never branch-mates')."""
-    q = Q(member__organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+    q = Q(member__organization__in=organizations_in(scope, action)) if scope.paths else Q(pk__in=[])
     if scope.member_id:
         q |= Q(member_id=scope.member_id)
     return q
@@ -208,7 +204,7 @@ class Course(models.Model):
     @classmethod
     def scope_filter(cls, scope, action):
         """Everyone sees the courses published above or inside their scope; publishers change them."""
-        inside = Q(organization__in=_orgs_in(scope, action)) if scope.paths else Q(pk__in=[])
+        inside = Q(organization__in=organizations_in(scope, action)) if scope.paths else Q(pk__in=[])
         if action != "view":
             return inside
         paths = [*scope.paths, *Organization.objects.filter(pk__in=scope.own_org_ids).values_list("path", flat=True)]

@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from dangjian.core import pii
 from dangjian.core.demo.city import DEMO_PASSWORD
 from dangjian.core.models import AuditEntry
+from dangjian.core.testing import api_ids
 from dangjian.core.validators import id_number_check_char
 from dangjian.members.models import Member, Membership
 
@@ -23,17 +24,7 @@ def detail_url(pk):
 
 
 def all_ids(client, **params):
-    """Every id the list answers, following the pages."""
-    ids, page = [], 1
-    while True:
-        response = client.get(LIST, {**params, "page_size": 200, "page": page})
-        assert response.status_code == 200, response.content
-        body = response.json()
-        ids += [row["id"] for row in body["results"]]
-        if not body["next"]:
-            assert body["count"] == len(ids)
-            return ids
-        page += 1
+    return api_ids(client, LIST, **params)
 
 
 def members_under(org):

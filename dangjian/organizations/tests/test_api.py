@@ -9,6 +9,7 @@ from dangjian.accounts.models import User
 from dangjian.accounts.services import role_grant
 from dangjian.core.access import Role
 from dangjian.core.models import AuditEntry
+from dangjian.core.testing import api_ids
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
 
@@ -20,17 +21,7 @@ def detail_url(pk):
 
 
 def all_ids(client, url=LIST, **params):
-    """Every id the list answers, following the pages."""
-    ids, page = [], 1
-    while True:
-        response = client.get(url, {**params, "page_size": 200, "page": page})
-        assert response.status_code == 200, response.content
-        body = response.json()
-        ids += [row["id"] for row in body["results"]]
-        if not body["next"]:
-            assert body["count"] == len(ids)
-            return ids
-        page += 1
+    return api_ids(client, url, **params)
 
 
 def subtree_ids(org):

@@ -120,3 +120,42 @@ class Export(models.Model):
     def full(self) -> bool:
         """Whether protected personal data is in the file unmasked."""
         return bool(self.params.get("full"))
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday-to-Friday pattern of the official calendar: a public holiday
+    (法定节假日, including the weekend days inside a holiday period) or a make-up workday on a
+    weekend (调休上班). Seeded from the chinese-calendar package, editable by administrators."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up workday")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year whose official holidays and make-up workdays are loaded. Working-day dates that
+    fall in any other year are marked provisional and recomputed once the year is loaded."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)

@@ -8,7 +8,8 @@ class Gender(models.TextChoices):
 
 
 class MemberStatus(models.TextChoices):
-    """Standing of a member; the last six are the ways membership ends (出党)."""
+    """Standing of a member; after the first four come the ways membership ends (出党), and a
+    transfer out of the platform's area (转出), which ends the record here but not membership."""
 
     PROBATIONARY = "probationary", _("Probationary member")
     FULL = "full", _("Full member")
@@ -20,6 +21,7 @@ class MemberStatus(models.TextChoices):
     REMOVED = "removed", _("Removed from the roll")
     EXPELLED = "expelled", _("Expelled")
     PROBATION_CANCELLED = "probation_cancelled", _("Probation cancelled")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
 
 
 # Statuses of members still on the roster.

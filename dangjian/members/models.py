@@ -56,6 +56,10 @@ class Member(models.Model):
     status = models.CharField(_("status"), max_length=24, choices=MemberStatus.choices, default=MemberStatus.FULL)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.EMPLOYED)
     in_hardship = models.BooleanField(_("in hardship"), default=False)
+    party_probation_until = models.DateField(
+        _("on probation within the Party until"), null=True, blank=True,
+        help_text=_("While on probation within the Party a member may not vote, stand for election or sponsor applicants."),
+    )
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="members"
     )

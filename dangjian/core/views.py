@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.organizations.models import Organization
@@ -16,6 +17,10 @@ from dangjian.organizations.selectors import member_breakdown, scope_roots, stru
 
 from .access import user_scope
 from .models import AuditEntry
+
+# Functions that add items to the workbench: ``f(*, root, user, today) -> list[dict]``, each item
+# {"kind": "alert", "text": str, "url": str, "when": date | None, "overdue": bool, "label": str}.
+WORKBENCH_SOURCES: list[str] = []
 
 
 @login_required
@@ -33,6 +38,8 @@ def home(request):
         figures.append({"org": root, "members": members, "retired": dict(members["categories"]).get("retired", 0),
                         "orgs": root.subtree().filter(status="active").count()})
         todos += _orglife_todos(root, request.user, today)
+        for source in WORKBENCH_SOURCES:
+            todos += import_string(source)(root=root, user=request.user, today=today)
     todos.sort(key=lambda t: (t["when"] is None, t["when"] or datetime.date.max))
     return render(request, "core/home.html", {
         "nav": "home", "roots": roots, "todos": todos, "figures": figures, "today": today,

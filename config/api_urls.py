@@ -8,16 +8,27 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from dangjian.care.api.views import HardshipCaseViewSet
 from dangjian.core.api import ObtainTokenView
+from dangjian.dues.api.views import DuesViewSet
+from dangjian.members.api.lifecycle import LostContactCaseViewSet, ReserveCadreViewSet
 from dangjian.members.api.views import MemberViewSet
 from dangjian.organizations.api.views import OrganizationViewSet
 from dangjian.orglife.api.views import ComplianceView, MeetingViewSet, StudyRecordViewSet
+from dangjian.recruitment.api.views import ApplicantViewSet
+from dangjian.transfers.api.views import TransferViewSet
 
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
+router.register("reserve-cadres", ReserveCadreViewSet, basename="reserve-cadre")
+router.register("lost-contact-cases", LostContactCaseViewSet, basename="lost-contact-case")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("study-records", StudyRecordViewSet, basename="study-record")
+router.register("recruitment", ApplicantViewSet, basename="recruitment")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("dues", DuesViewSet, basename="dues")
+router.register("hardship-cases", HardshipCaseViewSet, basename="hardship-case")
 
 # Swagger UI's page carries one small inline <style> block (box sizing, margins): allow that
 # block alone, by its hash (a test checks the hash still matches the page).

@@ -15,12 +15,16 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from dangjian.care.services import hardship_case_open
+from dangjian.dues.tests.factories import matrix_samples as dues_samples
 from dangjian.members.models import Member
 from dangjian.organizations.models import LeadershipPost, Organization
 from dangjian.orglife.calendar import feed_token
 from dangjian.orglife.elections import election_plan
 from dangjian.orglife.models import StudyNote
 from dangjian.orglife.services import meeting_plan
+from dangjian.recruitment.tests.factories import matrix_samples as recruitment_samples
+from dangjian.transfers.tests.factories import matrix_samples as transfer_samples
 
 PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", None]
 LOGGED_IN = set(PERSONAS) - {None}
@@ -74,11 +78,39 @@ MATRIX = {
     "members:reveal": ("member", CHANGERS, False),
     "members:duty_post_add": ("member", CHANGERS, False),
     "members:pledge_add": ("member", CHANGERS, False),
+    "members:status_change": ("member", CHANGERS, False),
+    "members:party_probation": ("member", CHANGERS, False),
+    "members:lost_contact_open": ("member", CHANGERS, False),
+    "members:duty_post_review": ("duty_post", CHANGERS, False),
+    "members:duty_post_end": ("duty_post", CHANGERS, False),
+    "members:pledge_progress": ("pledge", CHANGERS, False),
+    "members:pledge_verdict": ("pledge", CHANGERS, False),
+    "members:commitments": (None, LOGGED_IN, True),
+    "members:anniversaries": (None, LOGGED_IN, True),
+    "members:fifty_years": (None, OVERSEERS, True),
+    "members:fifty_years_xlsx": (None, SECRETARIES_ANYWHERE, False),
+    "members:cadres": (None, OVERSEERS, True),
+    "members:cadre_add": (None, SECRETARIES_ANYWHERE, False),
+    "members:cadre_detail": ("cadre", VIEWERS - {"member"}, False),
+    "members:cadre_training": ("cadre", CHANGERS, False),
+    "members:cadre_evaluation": ("cadre", CHANGERS, False),
+    "members:cadre_appoint": ("cadre", CHANGERS, False),
+    "members:cadre_leave": ("cadre", CHANGERS, False),
+    "members:lost_contact": (None, OVERSEERS, True),
+    "members:lost_contact_case": ("lost_case", VIEWERS - {"member"}, False),
+    "members:lost_contact_search": ("lost_case", CHANGERS, False),
+    "members:lost_contact_found": ("lost_case", CHANGERS, False),
+    "members:lost_contact_handle": ("lost_case", CHANGERS, False),
     "v1:token": (None, "method", False),
     "v1:organization-list": (None, LOGGED_IN, True),
     "v1:organization-detail": ("org", VIEWERS, False),
     "v1:member-list": (None, LOGGED_IN, True),
     "v1:member-detail": ("member", VIEWERS, False),
+    "v1:member-anniversaries": (None, LOGGED_IN, False),
+    "v1:reserve-cadre-list": (None, LOGGED_IN, False),
+    "v1:reserve-cadre-detail": ("cadre", VIEWERS - {"member"}, False),
+    "v1:lost-contact-case-list": (None, LOGGED_IN, False),
+    "v1:lost-contact-case-detail": ("lost_case", VIEWERS - {"member"}, False),
     "v1:meeting-list": (None, LOGGED_IN, True),
     "v1:meeting-detail": ("meeting", VIEWERS, False),
     "v1:meeting-record": ("meeting", "method", False),
@@ -122,6 +154,78 @@ MATRIX = {
     "orglife:appraisal": ("appraisal", VIEWERS, False),
     "orglife:self_review": ("appraisal_entry", {"member"}, False),
     "orglife:feed": ("feed", EVERYONE, False),
+    "recruitment:dashboard": (None, LOGGED_IN, True),
+    "recruitment:create": (None, SECRETARIES_ANYWHERE, False),
+    "recruitment:detail": ("applicant", VIEWERS, False),  # the member persona is the file's mentor
+    "recruitment:edit": ("applicant", CHANGERS, False),
+    "recruitment:step": ("applicant", CHANGERS, False),  # step 2
+    "recruitment:step_correct": ("recruitment_step", CHANGERS, False),
+    "recruitment:document_add": ("applicant", CHANGERS, False),
+    "recruitment:document": ("recruitment_document", VIEWERS, False),
+    "recruitment:contact_add": ("applicant", CHANGERS, False),
+    "recruitment:contact_end": ("recruitment_contact", CHANGERS, False),
+    "recruitment:notice_start": ("applicant", CHANGERS, False),
+    "recruitment:notice_close": ("recruitment_notice", CHANGERS, False),
+    "recruitment:extend": ("applicant", CHANGERS, False),
+    "recruitment:cancel_probation": ("applicant", CHANGERS, False),
+    "recruitment:stop": ("applicant", CHANGERS, False),
+    "recruitment:resume": ("applicant", CHANGERS, False),
+    "v1:recruitment-list": (None, LOGGED_IN, True),
+    "v1:recruitment-detail": ("applicant", VIEWERS, False),
+    "care:register": (None, OVERSEERS, True),
+    "care:register_xlsx": (None, SECRETARIES_ANYWHERE, False),
+    "care:open": (None, SECRETARIES_ANYWHERE, False),
+    "care:case": ("case", CHANGERS | {"auditor"}, False),
+    "care:support_add": ("case", CHANGERS, False),
+    "care:close": ("case", CHANGERS, False),
+    "care:visits": (None, OVERSEERS, True),
+    "care:visit_batch": (None, SECRETARIES_ANYWHERE, False),
+    "care:care_list": (None, OVERSEERS, True),
+    "v1:hardship-case-list": (None, LOGGED_IN, True),
+    "v1:hardship-case-detail": ("case", CHANGERS | {"auditor"}, False),
+    "calendar": (None, LOGGED_IN, False),
+    "calendar_day": (None, {"admin"}, False),
+    "calendar_day_delete": (None, "method", False),
+    "calendar_import": (None, {"admin"}, False),
+    "calendar_template": (None, {"admin"}, False),
+    "calendar_load": (None, "method", False),
+    "calendar_year_confirm": (None, "method", False),
+    "transfers:list": (None, LOGGED_IN, True),
+    "transfers:send": ("member", CHANGERS, False),
+    "transfers:receive_outside": (None, SECRETARIES_ANYWHERE, False),
+    "transfers:detail": ("transfer", VIEWERS - {"member"}, False),  # sent to a village branch in the town
+    "transfers:receive": ("transfer", {"admin", "city"}, False),  # only the receiving side
+    "transfers:reject": ("transfer", {"admin", "city"}, False),
+    "transfers:cancel": ("transfer", CHANGERS, False),  # only the sending side
+    "transfers:reissue": ("transfer", CHANGERS, False),
+    "transfers:return_slip": ("outgoing_transfer", CHANGERS, False),
+    "transfers:letter": ("transfer", VIEWERS - {"member"}, False),
+    "transfers:mobile_list": (None, LOGGED_IN, True),
+    "transfers:mobile_register": ("member", CHANGERS, False),
+    "transfers:temporary_branch": (None, SECRETARIES_ANYWHERE, False),
+    "transfers:mobile_detail": ("mobile", VIEWERS - {"member"}, False),
+    "transfers:mobile_return": ("mobile", CHANGERS, False),
+    "transfers:mobile_activity": ("mobile", CHANGERS, False),
+    "v1:transfer-list": (None, LOGGED_IN, True),
+    "v1:transfer-detail": ("transfer", VIEWERS - {"member"}, False),
+    "v1:transfer-receive": ("transfer", "method", False),
+    "v1:transfer-reject": ("transfer", "method", False),
+    "v1:transfer-cancel": ("transfer", "method", False),
+    "dues:overview": (None, OVERSEERS, True),
+    "dues:overview_xlsx": (None, SECRETARIES_ANYWHERE, False),
+    "dues:ledger": (None, OVERSEERS, True),
+    "dues:ledger_xlsx": (None, SECRETARIES_ANYWHERE, False),
+    "dues:collect": (None, SECRETARIES_ANYWHERE, False),
+    "dues:payment_correct": ("dues_payment", CHANGERS, False),
+    "dues:member": ("member", VIEWERS - {"member"}, False),  # a branch-mate's dues are not the member's to see
+    "dues:declare": ("member", CHANGERS, False),
+    "dues:relief_request": ("member", CHANGERS, False),
+    "dues:reliefs": (None, OVERSEERS, True),
+    "dues:relief_review": ("dues_relief", CHANGERS - {"branch"}, False),  # the committee above approves
+    "dues:calculator": (None, LOGGED_IN, False),
+    "v1:dues-list": (None, LOGGED_IN, False),  # scoping checked in dangjian/dues/tests/test_api.py
+    "v1:dues-detail": ("dues_payment", VIEWERS - {"member"}, False),
+    "v1:dues-calculate": (None, LOGGED_IN, False),  # ?category=employed&base=3000
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -168,6 +272,30 @@ def sample_objects(personas):
         "note": StudyNote.objects.create(member=member, title="自学", content="学习体会" * 10, hours=1,
                                          studied_on=timezone.localdate()),
         "attachment": meeting.attachments.create(file=ContentFile(b"photo", name="matrix.jpg"), title="matrix.jpg"),
+        "case": hardship_case_open(actor=None, member=member, kinds=["illness"], situation="住院治疗",
+                                   since=timezone.localdate()),
+        **recruitment_samples(personas, branch),
+        **transfer_samples(personas, branch),
+        **dues_samples(personas, branch, member),
+        **member_follow_up_samples(branch, member),
+    }
+
+
+def member_follow_up_samples(branch, member):
+    """A duty and a pledge of the sample member, a reserve cadre and a lost-contact case of the branch."""
+    from dangjian.members.cadres import reserve_cadre_add
+    from dangjian.members.lost_contact import lost_contact_open
+    from dangjian.members.services import duty_post_create, pledge_create
+    from dangjian.organizations.models import PostKind
+
+    today = timezone.localdate()
+    others = branch.members.filter(status="full", user__isnull=True).exclude(pk=member.pk).order_by("id")
+    return {
+        "duty_post": duty_post_create(actor=None, member=member, title="楼栋联络员", started_on=today),
+        "pledge": pledge_create(actor=None, member=member, year=today.year, content="每月参加志愿服务"),
+        "cadre": reserve_cadre_add(actor=None, organization=branch, member=others[0], added_on=today,
+                                   intended_kind=PostKind.objects.get(code="secretary")),
+        "lost_case": lost_contact_open(actor=None, member=others[1], since=today),
     }
 
 
@@ -209,6 +337,8 @@ def _notice_and_assignment(personas, branch):
 
 
 def url_for(name, kind, objects):
+    if name == "v1:dues-calculate":
+        return f"{reverse(name)}?category=employed&base=3000"
     if name == "v1:compliance":
         return f"{reverse(name)}?org={objects[kind].pk}&year={timezone.localdate().year}"
     if kind is None:
@@ -218,16 +348,27 @@ def url_for(name, kind, objects):
     kwargs = {"pk": objects[kind].pk}
     if name == "members:reveal":
         kwargs["field"] = "id_number"
+    if name == "recruitment:step":
+        kwargs["number"] = 2
     return reverse(name, kwargs=kwargs)
 
 
 def leaked(name, response, objects):
     """Whether a list answer shows an object of the branch."""
     api_lists = {"v1:member-list": "member", "v1:organization-list": "org", "v1:meeting-list": "meeting"}
+    api_lists["v1:hardship-case-list"] = "case"
+    api_lists["v1:recruitment-list"] = "applicant"
+    api_lists["v1:transfer-list"] = "transfer"
     if name in api_lists:
         ids = {row["id"] for row in json.loads(response.content)["results"]}
         return objects[api_lists[name]].pk in ids
     body = response.content.decode()
+    if f"/care/cases/{objects['case'].pk}/" in body:
+        return True
+    if f"/recruitment/{objects['applicant'].pk}/" in body:
+        return True
+    if f"/transfers/{objects['transfer'].pk}/" in body or f"/transfers/mobile/{objects['mobile'].pk}/" in body:
+        return True
     return any(link in body for link in (f"/members/{objects['member'].pk}/", f"/orgs/{objects['org'].pk}/",
                                          f"/orglife/meetings/{objects['meeting'].pk}/"))
 

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.notices",
     "dangjian.orglife",
+    "dangjian.recruitment",
+    "dangjian.care",
+    "dangjian.dues",
+    "dangjian.transfers",
 ]
 
 MIDDLEWARE = [
@@ -186,10 +190,22 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgStatusEnum": "dangjian.organizations.choices.OrgStatus",
         "MemberStatusEnum": "dangjian.members.choices.MemberStatus",
+        "ReserveCadreStatusEnum": "dangjian.members.choices.CadreStatus",
+        "LostContactStatusEnum": "dangjian.members.choices.LostContactStatus",
+        "DuesBasisEnum": "dangjian.dues.choices.DuesBasis",
+        "PaymentMethodEnum": "dangjian.dues.choices.PaymentMethod",
         "MeetingStatusEnum": "dangjian.orglife.choices.MeetingStatus",
         "AttendanceStatusEnum": "dangjian.orglife.choices.AttendanceStatus",
         "RecordedAttendanceStatusEnum": "dangjian.orglife.api.serializers.RECORDED_ATTENDANCE",
         "ComplianceStatusEnum": "dangjian.orglife.api.serializers.COMPLIANCE_STATUSES",
+        "HardshipCaseStatusEnum": "dangjian.care.choices.CaseStatus",
+        "SupportKindEnum": "dangjian.care.choices.SupportKind",
+        "ApplicantStatusEnum": "dangjian.recruitment.choices.ApplicantStatus",
+        "RecruitmentStepStatusEnum": "dangjian.recruitment.api.serializers.STEP_STATUSES",
+        "TransferStatusEnum": "dangjian.transfers.choices.TransferStatus",
+        "TransferKindEnum": "dangjian.transfers.choices.TransferKind",
+        "MeetingKindEnum": "dangjian.orglife.choices.MeetingKind",
+        "TransferSendKindEnum": "dangjian.transfers.api.serializers.SEND_KINDS",
     },
 }
 

@@ -20,7 +20,13 @@ from .models import AuditEntry
 
 # Functions that add items to the workbench: ``f(*, root, user, today) -> list[dict]``, each item
 # {"kind": "alert", "text": str, "url": str, "when": date | None, "overdue": bool, "label": str}.
-WORKBENCH_SOURCES: list[str] = []
+WORKBENCH_SOURCES: list[str] = [
+    "dangjian.care.selectors.workbench_items",
+    "dangjian.transfers.selectors.workbench_items",
+    "dangjian.recruitment.selectors.workbench_items",
+    "dangjian.members.selectors.workbench_items",
+    "dangjian.dues.selectors.workbench_items",
+]
 
 
 @login_required

@@ -108,3 +108,66 @@ class Ethnicity(models.TextChoices):
     MONPA = "54", _("Monpa")
     LHOBA = "55", _("Lhoba")
     JINO = "56", _("Jino")
+
+
+# The ways membership ends (出党) and the transfer out of the platform's area: the member leaves
+# the roll and the open membership period closes on the effective day.
+ENDED = (
+    MemberStatus.DIED, MemberStatus.RESIGNED, MemberStatus.LAPSED, MemberStatus.REMOVED, MemberStatus.EXPELLED,
+    MemberStatus.PROBATION_CANCELLED, MemberStatus.TRANSFERRED_OUT,
+)
+
+
+class ReviewRating(models.TextChoices):
+    """How a duty was carried out (履职评价)."""
+
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
+class CadreStatus(models.TextChoices):
+    IN_POOL = "in_pool", _("In the pool")
+    APPOINTED = "appointed", _("Appointed")
+    LEFT = "left", _("Left the pool")
+
+
+class CadreGrade(models.TextChoices):
+    """Grades of a reserve cadre's evaluation (考察评价)."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    COMPETENT = "competent", _("Competent")
+    BASIC = "basic", _("Basically competent")
+    INCOMPETENT = "incompetent", _("Not competent")
+
+
+class LostContactStatus(models.TextChoices):
+    """A lost-contact case: searching, then found, or handled (membership suspended, later ended)."""
+
+    SEARCHING = "searching", _("Searching")
+    SUSPENDED = "suspended", _("Membership suspended, still searching")
+    FOUND = "found", _("Found")
+    HANDLED = "handled", _("Handled")
+
+
+class SearchMethod(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    HOME_VISIT = "home_visit", _("Home visit")
+    RELATIVES = "relatives", _("Through relatives")
+    WORK_UNIT = "work_unit", _("Through the work unit")
+    POLICE = "police", _("Through the police")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+
+
+class StandingChangeKind(models.TextChoices):
+    STATUS = "status", _("Status changed")
+    PROBATION_SET = "probation_set", _("Placed on probation within the Party")
+    PROBATION_CLEARED = "probation_cleared", _("Probation within the Party ended")
+
+
+class ChangeChannel(models.TextChoices):
+    """Which procedure made a status change: the form on the member page, a lost-contact case, a transfer."""
+
+    MANUAL = "manual", _("Decision")
+    LOST_CONTACT = "lost_contact", _("Lost-contact case")
+    TRANSFER = "transfer", _("Transfer")

@@ -31,13 +31,13 @@ class MemberForm(forms.ModelForm):
         # encrypted values are never read into the form.
         fields = [
             "name", "gender", "ethnicity", "birth_date", "education", "joined_on", "full_member_on", "status",
-            "category", "in_hardship", "organization", "party_group", "work_unit", "job",
+            "category", "organization", "party_group", "work_unit", "job",
         ]
         widgets = {"birth_date": DATE, "joined_on": DATE, "full_member_on": DATE}
 
     field_order = [
         "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "address", "education", "joined_on",
-        "full_member_on", "status", "category", "in_hardship", "organization", "party_group", "work_unit", "job",
+        "full_member_on", "status", "category", "organization", "party_group", "work_unit", "job",
     ]
 
     def __init__(self, *args, user, **kwargs):

@@ -136,7 +136,8 @@ def member_create(*, actor, data: dict, on: datetime.date | None = None) -> Memb
 def member_update(*, actor, member: Member, data: dict) -> Member:
     """Correct or update a member's register entry. Moving to another organization is
     :func:`member_move`; protected values are logged as changed, never with their values."""
-    data = {k: v for k, v in data.items() if k in MEMBER_FIELDS and k != "organization"}
+    # ``in_hardship`` is derived from hardship cases (dangjian.care.services), never edited here.
+    data = {k: v for k, v in data.items() if k in MEMBER_FIELDS and k not in ("organization", "in_hardship")}
     merged = {f: getattr(member, f) for f in MEMBER_FIELDS} | data
     _raise_if(member_check(merged, instance=member))
     before = {k: getattr(member, k) for k in data}

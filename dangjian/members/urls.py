@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import io_views, views
+from . import io_views, lifecycle_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -18,4 +18,27 @@ urlpatterns = [
     path("<int:pk>/reveal/<str:field>/", views.reveal, name="reveal"),
     path("<int:pk>/duties/add/", views.duty_post_add, name="duty_post_add"),
     path("<int:pk>/pledges/add/", views.pledge_add, name="pledge_add"),
+    path("<int:pk>/status/", lifecycle_views.status_change, name="status_change"),
+    path("<int:pk>/party-probation/", lifecycle_views.party_probation, name="party_probation"),
+    path("<int:pk>/lost-contact/", lifecycle_views.lost_contact_open, name="lost_contact_open"),
+    path("duties/<int:pk>/review/", lifecycle_views.duty_post_review, name="duty_post_review"),
+    path("duties/<int:pk>/end/", lifecycle_views.duty_post_end, name="duty_post_end"),
+    path("pledges/<int:pk>/progress/", lifecycle_views.pledge_progress, name="pledge_progress"),
+    path("pledges/<int:pk>/verdict/", lifecycle_views.pledge_verdict, name="pledge_verdict"),
+    path("commitments/", lifecycle_views.commitments, name="commitments"),
+    path("anniversaries/", lifecycle_views.anniversaries, name="anniversaries"),
+    path("fifty-years/", lifecycle_views.fifty_years, name="fifty_years"),
+    path("fifty-years/export/", lifecycle_views.fifty_years_xlsx, name="fifty_years_xlsx"),
+    path("cadres/", lifecycle_views.cadres, name="cadres"),
+    path("cadres/add/", lifecycle_views.cadre_add, name="cadre_add"),
+    path("cadres/<int:pk>/", lifecycle_views.cadre_detail, name="cadre_detail"),
+    path("cadres/<int:pk>/training/", lifecycle_views.cadre_training, name="cadre_training"),
+    path("cadres/<int:pk>/evaluation/", lifecycle_views.cadre_evaluation, name="cadre_evaluation"),
+    path("cadres/<int:pk>/appoint/", lifecycle_views.cadre_appoint, name="cadre_appoint"),
+    path("cadres/<int:pk>/leave/", lifecycle_views.cadre_leave, name="cadre_leave"),
+    path("lost-contact/", lifecycle_views.lost_contact_list, name="lost_contact"),
+    path("lost-contact/<int:pk>/", lifecycle_views.lost_contact_case, name="lost_contact_case"),
+    path("lost-contact/<int:pk>/search/", lifecycle_views.lost_contact_search, name="lost_contact_search"),
+    path("lost-contact/<int:pk>/found/", lifecycle_views.lost_contact_found, name="lost_contact_found"),
+    path("lost-contact/<int:pk>/handle/", lifecycle_views.lost_contact_handle, name="lost_contact_handle"),
 ]

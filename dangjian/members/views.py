@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangjian.core.access import can, get_for, has_any_scope
+from dangjian.core.access import can, get_for, has_any_scope, user_scope
 from dangjian.core.audit import history_for
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.organizations.models import Organization
@@ -18,7 +18,7 @@ from dangjian.orglife.selectors import study_standings
 
 from . import services
 from .forms import DutyPostForm, MemberForm, MoveForm, PledgeForm, RevealForm
-from .models import PROTECTED_FIELDS, Member
+from .models import PROTECTED_FIELDS, LostContactCase, Member, MemberStatusChange, ReserveCadre
 from .selectors import roster_filter
 
 PAGE_SIZES = (20, 50, 100)
@@ -55,6 +55,11 @@ def member_list(request):
     return render(request, template, context)
 
 
+def _sees_standing(user, member) -> bool:
+    scope = user_scope(user, "view")
+    return bool(scope.everything or scope.paths or scope.member_id == member.pk)
+
+
 @login_required
 @require_GET
 def detail(request, pk):
@@ -66,8 +71,15 @@ def detail(request, pk):
         "ancestors": visible_ancestors(member.organization, request.user) + [member.organization],
         "memberships": member.memberships.select_related("organization"),
         "posts": member.posts.select_related("organization", "kind"),
-        "duty_posts": member.duty_posts.all(),
-        "pledges": member.pledges.all(),
+        "duty_posts": member.duty_posts.prefetch_related("reviews"),
+        "pledges": member.pledges.prefetch_related("progress"),
+        # Standing, lost contact and the cadre pool are for those over the branch and the member themself.
+        "standing_changes": MemberStatusChange.objects.restrict(request.user, "view").filter(member=member)[:10],
+        "lost_contact_case": LostContactCase.objects.restrict(request.user, "view").filter(member=member)
+        .order_by("-since", "-id").first(),
+        "cadre_entries": ReserveCadre.objects.restrict(request.user, "view").filter(member=member)
+        .select_related("organization", "intended_kind").order_by("-added_on"),
+        "sees_standing": _sees_standing(request.user, member),
         "study": study_standings([member], timezone.localdate().year, organization=member.organization)[0],
         "study_records": member.study_records.filter(on__year=timezone.localdate().year)[:20],
         "can_change": can(request.user, "change", member),

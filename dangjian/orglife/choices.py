@@ -34,6 +34,7 @@ class StudySource(models.TextChoices):
     COURSE = "course", _("Course")
     HOME_DELIVERY = "home_delivery", _("Study brought home")
     SELF_STUDY = "self_study", _("Self-study with a note")
+    MOBILE = "mobile", _("Study while away (mobile member)")
 
 
 class Period(models.TextChoices):

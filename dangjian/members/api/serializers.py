@@ -58,7 +58,7 @@ class MemberCreateSerializer(ProtectedInput, serializers.ModelSerializer):
         model = Member
         fields = [
             "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "address", "education", "joined_on",
-            "full_member_on", "status", "category", "in_hardship", "organization", "party_group", "work_unit", "job",
+            "full_member_on", "status", "category", "organization", "party_group", "work_unit", "job",
         ]
 
 
@@ -73,5 +73,5 @@ class MemberUpdateSerializer(ProtectedInput, serializers.ModelSerializer):
         model = Member
         fields = [
             "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "address", "education", "joined_on",
-            "full_member_on", "category", "in_hardship", "party_group", "work_unit", "job",
+            "full_member_on", "category", "party_group", "work_unit", "job",
         ]

@@ -1,12 +1,17 @@
-"""The member endpoints: /api/v1/members/ (list, detail, create, partial update)."""
+"""The member endpoints: /api/v1/members/ (list, detail, create, partial update) and
+/api/v1/members/anniversaries/?month= (political birthdays of a month)."""
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
 
 from dangjian.core.api import RestrictedViewSet, StableOrderingFilter
 
+from ..milestones import anniversaries
 from ..models import PROTECTED_FIELDS, Member
 from ..services import member_create, member_update
 from .filters import MemberFilter
+from .lifecycle import AnniversaryQuerySerializer, AnniversarySerializer
 from .serializers import MemberCreateSerializer, MemberSerializer, MemberUpdateSerializer
 
 
@@ -35,6 +40,18 @@ class MemberViewSet(RestrictedViewSet):
 
     def perform_create(self, data):
         return member_create(actor=self.request.user, data=data)
+
+    @extend_schema(summary="Political birthdays: members on the roll who joined the Party in a month, by day",
+                   parameters=[AnniversaryQuerySerializer], responses=AnniversarySerializer(many=True))
+    @action(detail=False, methods=["get"], serializer_class=AnniversarySerializer)
+    def anniversaries(self, request):
+        query = AnniversaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        rows = anniversaries(self.filter_queryset(self.get_queryset()), year=query.validated_data.get("year", today.year),
+                             month=query.validated_data.get("month", today.month))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(AnniversarySerializer(page, many=True).data)
 
     def perform_update(self, member, data):
         # The service re-checks the whole entry, protected values included: read them in one query.

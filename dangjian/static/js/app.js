@@ -27,3 +27,9 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var button = event.detail.requestConfig && event.detail.requestConfig.elt;
   if (button && button.hasAttribute("data-tree-toggle")) { button.classList.add("open"); }
 });
+
+// Print buttons (printable lists such as political birthdays).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-print]");
+  if (button) { window.print(); }
+});

@@ -27,6 +27,21 @@ class Command(BaseCommand):
             from dangjian.core.demo.orglife import build_orglife
 
             build_orglife(seed=seed)
+            from dangjian.recruitment.demo import build_demo as build_recruitment
+
+            build_recruitment(seed=seed)
+            from dangjian.members.demo import build_demo as build_members
+
+            build_members(seed=seed)
+            from dangjian.care.demo import build_demo as build_care
+
+            build_care(seed=seed)
+            from dangjian.dues.demo import build_demo as build_dues
+
+            build_dues(seed=seed)
+            from dangjian.transfers.demo import build_demo as build_transfers
+
+            build_transfers(seed=seed)
         from dangjian.members.models import Member
 
         self.stdout.write(self.style.SUCCESS(

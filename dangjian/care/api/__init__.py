@@ -1,0 +1,1 @@
+"""REST API of hardship and care: /api/v1/hardship-cases/ (read only, scoped like the pages)."""

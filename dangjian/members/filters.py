@@ -61,6 +61,14 @@ def org_picker_choices(user, visible, chosen_pk) -> list[tuple]:
     ]
 
 
+def sees_hardship(user) -> bool:
+    """Whether a member's hardship mark is shown to ``user``: only to those who keep care records
+    (secretaries and organizers, auditors), never to ordinary members or committee members."""
+    from dangjian.care.models import care_scope
+
+    return not care_scope(user).empty
+
+
 class MemberFilter(django_filters.FilterSet):
     """The roster's filters. ``org`` narrows to an organization's subtree (it must be visible)."""
 
@@ -86,6 +94,8 @@ class MemberFilter(django_filters.FilterSet):
         data.setdefault("status", "on_roll")
         data.setdefault("sort", "name")
         super().__init__(data, *args, **kwargs)
+        if not sees_hardship(user):
+            del self.filters["in_hardship"]
         visible = Organization.objects.restrict(user, "view")
         self.filters["org"].queryset = visible
         # Any visible organization is accepted, but the drop-down offers only the way around the

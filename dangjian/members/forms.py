@@ -7,7 +7,7 @@ from dangjian.organizations.choices import OrgStatus, OrgType
 from dangjian.organizations.forms import DATE, OrgChoiceField
 from dangjian.organizations.models import Organization
 
-from .choices import ON_ROLL, MemberStatus
+from .choices import MemberStatus
 from .models import PROTECTED_FIELDS, Member
 from .services import member_check
 
@@ -59,9 +59,9 @@ class MemberForm(forms.ModelForm):
                 field.help_text = _("Now %(masked)s. Leave empty to keep it.") % {"masked": masked or "—"}
             self.initial.update({name: "" for name in PROTECTED_FIELDS})
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
-        # The register records standing on the roll; the ways membership ends (出党) are
-        # transitions with their own procedure, not a field to edit.
-        keep = set(ON_ROLL) | ({self.instance.status} if editing else set())
+        # The register corrects probationary or full standing; every other change (lost contact,
+        # suspension, the ways membership ends) is a transition with its own procedure and log.
+        keep = {MemberStatus.PROBATIONARY, MemberStatus.FULL} | ({self.instance.status} if editing else set())
         self.fields["status"].choices = [(v, label) for v, label in MemberStatus.choices if v in keep]
 
     def clean(self):

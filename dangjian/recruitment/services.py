@@ -25,6 +25,7 @@ from dangjian.core.workdays import WorkCalendar
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import Member, Membership
 from dangjian.members.services import _apply_protected, member_check, member_create, member_update
+from dangjian.members.standing import member_status_change
 from dangjian.organizations.models import Organization
 
 from . import checks
@@ -504,7 +505,8 @@ def probation_cancel(*, actor, applicant: Applicant, decided_on: datetime.date, 
         errors["reason"] = [_("Give the reason.")]
     _raise(errors)
     with transaction.atomic():
-        member_update(actor=actor, member=applicant.member, data={"status": MemberStatus.PROBATION_CANCELLED})
+        member_status_change(actor=actor, member=applicant.member, to=MemberStatus.PROBATION_CANCELLED,
+                             effective_on=decided_on, reason=reason)
         _transition(actor=actor, applicant=applicant, to=S.STOPPED, note=reason)
         applicant.stop_reason = reason[:300]
         applicant.save(update_fields=["status", "stop_reason", "updated_at"])

@@ -57,12 +57,16 @@ class TransferSendForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=TransferReason.choices)
     reason_note = forms.CharField(label=_("Details of the reason"), max_length=200, required=False,
                                   help_text=_("The new employer or address, or the reason if “Other”."))
-    dues_paid_until = MonthField(label=_("Dues paid up to"), initial=last_month,
+    dues_paid_until = MonthField(label=_("Dues paid up to"),
                                  help_text=_("The month up to which the member has paid dues; it is printed on the letter."))
     sent_on = forms.DateField(label=_("Letter issued on"), initial=timezone.localdate, widget=DATE)
 
     def __init__(self, *args, member, search: str = "", **kwargs):
+        from dangjian.dues.selectors import paid_up_to
+
         super().__init__(*args, **kwargs)
+        # The dues records say how far the member has paid; the sender only corrects it.
+        self.fields["dues_paid_until"].initial = paid_up_to(member) or last_month()
         field = self.fields["to_organization"]
         field.queryset = destinations().exclude(pk=member.organization_id)
         # Show a searchable part of the list; validation still accepts any organization that can receive.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.api import IdFilter
 from dangjian.organizations.models import Organization
 
-from ..filters import search_filter
+from ..filters import search_filter, sees_hardship
 from ..models import Member
 
 
@@ -19,6 +19,11 @@ class MemberFilter(django_filters.FilterSet):
     class Meta:
         model = Member
         fields = ["status", "category", "in_hardship", "gender"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is None or not sees_hardship(request.user):
+            del self.filters["in_hardship"]
 
     def filter_organization(self, queryset, name, value: int):
         path = Organization.objects.filter(pk=value).values_list("path", flat=True).first()

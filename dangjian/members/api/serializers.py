@@ -12,6 +12,7 @@ from rest_framework import serializers
 from dangjian.core.api import VisiblePrimaryKeyRelatedField
 from dangjian.organizations.models import Organization
 
+from ..filters import sees_hardship
 from ..models import Member
 
 
@@ -38,6 +39,13 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def get_party_standing(self, member) -> int:
         return member.party_standing()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not sees_hardship(request.user):
+            fields.pop("in_hardship", None)
+        return fields
 
 
 class ProtectedInput(serializers.Serializer):

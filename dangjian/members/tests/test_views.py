@@ -133,4 +133,18 @@ def test_org_picker_offers_the_way_around_the_chosen_organization(client_for, or
 def test_register_form_cannot_end_a_membership(client_for, org):
     member = org["branch"].members.filter(status="full").first()
     form = client_for("branch").get(f"/members/{member.pk}/edit/").context["form"]
-    assert {v for v, _ in form.fields["status"].choices} == {"probationary", "full", "lost_contact", "suspended"}
+    assert {v for v, _ in form.fields["status"].choices} == {"probationary", "full"}
+
+
+def test_hardship_marks_are_shown_only_to_those_who_keep_care_records(client_for, org):
+    member = org["branch"].members.filter(status="full").first()
+    member.in_hardship = True
+    member.save(update_fields=["in_hardship"])
+    ordinary = client_for("member")
+    assert "in_hardship" not in ordinary.get("/members/").context["filter"].form.fields
+    listed = ordinary.get("/api/v1/members/", {"in_hardship": "true"}).json()["results"]
+    assert listed and all("in_hardship" not in row for row in listed)
+    secretary = client_for("branch")
+    assert "in_hardship" in secretary.get("/members/").context["filter"].form.fields
+    rows = secretary.get("/api/v1/members/", {"in_hardship": "true"}).json()["results"]
+    assert member.pk in [row["id"] for row in rows] and all(row["in_hardship"] for row in rows)

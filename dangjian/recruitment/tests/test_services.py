@@ -146,6 +146,8 @@ def test_cancelled_probation_ends_the_standing_and_stops_the_file(org):
     applicant.refresh_from_db()
     assert applicant.status == ApplicantStatus.STOPPED
     assert applicant.member.status == MemberStatus.PROBATION_CANCELLED
+    # Cancelling ends the membership period on the day of the decision: the member leaves the roll.
+    assert applicant.member.memberships.get().ended_on == D(2025, 1, 6)
     refusal(lambda: services.applicant_resume(actor=None, applicant=applicant))
 
 

@@ -15,8 +15,8 @@
    its slowest query) is kept in ``var/bench/queries/`` for reading.
 
 Options: ``--repeat N`` (or ``BENCH_REPEAT``), ``--members N`` (or ``BENCH_MEMBERS``),
-``--data-only``, ``--no-docs``, ``--rebuild`` (or ``BENCH_REBUILD=1``: drop a benchmark
-database that holds something else than the large data set).
+``--data-only``, ``--no-docs``, ``--only KEY,…`` (measure some pages, print only), ``--rebuild``
+(or ``BENCH_REBUILD=1``: drop a benchmark database that holds something else than the large data set).
 """
 from __future__ import annotations
 
@@ -140,7 +140,8 @@ def ensure_data(db: Database, *, members: int, rebuild: bool) -> dict:
     if held is not None and held >= members:
         say(f"{db.name} holds the large data set ({held:,} members).")
         migrate()
-        return add_meetings(db, dump, facts_file, facts) | {"source": "present"}
+        facts = add_meetings(db, dump, facts_file, facts)
+        return add_records(db, dump, facts_file, facts) | {"source": "present"}
     if held is not None and not rebuild:
         raise SystemExit(f"{db.name} holds {held:,} members, not the large data set. Drop it, point "
                          "BENCH_DATABASE_URL elsewhere, or run with --rebuild (BENCH_REBUILD=1).")
@@ -155,7 +156,8 @@ def ensure_data(db: Database, *, members: int, rebuild: bool) -> dict:
 
         vacuum_analyze(sys.stdout)  # a restore brings no planner statistics
         say(f"Restored in {time.monotonic() - started:,.0f} s.")
-        return add_meetings(db, dump, facts_file, facts) | {"source": "restored"}
+        facts = add_meetings(db, dump, facts_file, facts)
+        return add_records(db, dump, facts_file, facts) | {"source": "restored"}
     say(f"Building the large data set ({members:,} members) in {db.name} …")
     from bench.scale import build_large
 
@@ -165,6 +167,7 @@ def ensure_data(db: Database, *, members: int, rebuild: bool) -> dict:
     today = datetime.date.today()
     facts = {"members": members, "seed": SEED, "built_on": today.isoformat(),
              "build_seconds": round(time.monotonic() - started), "meetings_year": today.year}
+    facts = add_records(db, dump, facts_file, facts, refresh_dump=False)
     dump_data(db, dump, facts_file, facts)
     return facts | {"source": "built"}
 
@@ -202,6 +205,27 @@ def add_meetings(db: Database, dump: Path, facts_file: Path, facts: dict) -> dic
     vacuum_analyze(sys.stdout)
     facts = facts | {"meetings_year": year, "meetings_seconds": round(time.monotonic() - started)}
     dump_data(db, dump, facts_file, facts)
+    return facts
+
+
+def add_records(db: Database, dump: Path, facts_file: Path, facts: dict, *, refresh_dump: bool = True) -> dict:
+    """Add the dues, recruitment and transfer records a data set lacks (one cached before those
+    apps: see :mod:`bench.records`), analyse, and refresh the dump."""
+    from django.db import transaction
+
+    from bench.records import fill_records
+    from bench.scale import vacuum_analyze
+
+    started = time.monotonic()
+    with transaction.atomic():
+        added = fill_records(seed=SEED, stdout=sys.stdout)
+    if not added:
+        return facts
+    vacuum_analyze(sys.stdout)
+    say(f"Added {', '.join(added)} records to {db.name} in {time.monotonic() - started:,.0f} s.")
+    facts = facts | {"records_seconds": round(time.monotonic() - started), "records_on": datetime.date.today().isoformat()}
+    if refresh_dump:
+        dump_data(db, dump, facts_file, facts)
     return facts
 
 
@@ -334,13 +358,19 @@ def _keep_sql(case: Case, statements, log: QueryLog, raw, out_dir: Path) -> None
 
 def cases() -> list[Case]:
     """The pages measured, on the organizer's sub-district (the ~100,000-member subtree)."""
+    from django.db.models import Count, Q
     from django.utils import timezone
 
     from dangjian.accounts.models import RoleAssignment
+    from dangjian.members.choices import ON_ROLL
+    from dangjian.organizations.choices import OrgType
     from dangjian.organizations.models import Organization
 
     street = RoleAssignment.objects.select_related("organization").get(user__username="organizer").organization
     city = Organization.objects.get_root_nodes().get()
+    # The sub-district's largest branch, for its dues ledger.
+    branch = (Organization.objects.filter(path__startswith=street.path, org_type=OrgType.BRANCH)
+              .annotate(n=Count("members", filter=Q(members__status__in=ON_ROLL))).order_by("-n", "path").first())
     year = timezone.localdate().year
     roster = f"/members/?org={street.pk}&sort=name"
     return [
@@ -357,10 +387,20 @@ def cases() -> list[Case]:
              f"/orglife/compliance/?org={street.pk}&year={year}"),
         Case("city", "API: compliance of the whole city this year", "city",
              f"/api/v1/compliance/?org={city.pk}&year={year}", api=True, repeat=3),
+        Case("dues-overview", "Dues overview of the sub-district this year", "organizer", f"/dues/?org={street.pk}",
+             repeat=5),
+        Case("dues-ledger", "Dues ledger of its largest branch this year", "organizer",
+             f"/dues/ledger/?org={branch.pk}&year={year}"),
+        Case("api-dues", "API: dues payments of the sub-district, page 1", "organizer",
+             f"/api/v1/dues/?organization={street.pk}", api=True),
+        Case("api-dues-calculate", "API: dues calculator", "organizer",
+             "/api/v1/dues/calculate/?category=employed&base=4500", api=True),
+        Case("recruitment", "Recruitment dashboard of the sub-district", "organizer", f"/recruitment/?org={street.pk}"),
+        Case("transfers", "Transfers, the organizer's default list", "organizer", "/transfers/"),
     ]
 
 
-def run_cases(db: Database, *, repeat: int) -> list[Result]:
+def run_cases(db: Database, *, repeat: int, only: set[str] | None = None) -> list[Result]:
     from django.conf import settings
     from django.test import Client
 
@@ -368,7 +408,7 @@ def run_cases(db: Database, *, repeat: int) -> list[Result]:
 
     out_dir = Path(settings.VAR_DIR) / "bench" / "queries"
     results = []
-    all_cases = cases()
+    all_cases = [c for c in cases() if not only or c.key in only]
     with db.connect() as raw:
         for case in all_cases:
             if "{last}" in case.url:
@@ -500,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=int(os.environ.get("BENCH_MEMBERS", "1000000")))
     parser.add_argument("--data-only", action="store_true", help="Make sure the data set is there, measure nothing.")
     parser.add_argument("--no-docs", action="store_true", help="Print the results; leave docs/benchmarks.md alone.")
+    parser.add_argument("--only", default="", help="Measure only these pages (keys, comma-separated; implies "
+                                                   "--no-docs), e.g. dues-overview,dues-ledger.")
     parser.add_argument("--rebuild", action="store_true", default=os.environ.get("BENCH_REBUILD") == "1",
                         help="Drop a benchmark database that holds something else than the large data set.")
     args = parser.parse_args(argv)
@@ -508,10 +550,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_only:
         return 0
     say(f"Measuring ({args.repeat} requests per page) …")
-    results = run_cases(db, repeat=args.repeat)
+    only = {key.strip() for key in args.only.split(",") if key.strip()}
+    results = run_cases(db, repeat=args.repeat, only=only)
     section = report(results, facts(db, data, args.repeat))
     say("\n" + section)
-    if not args.no_docs:
+    if not args.no_docs and not only:
         write_docs(section)
         say(f"Written to {DOCS.relative_to(ROOT)}.")
     return 0

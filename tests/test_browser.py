@@ -195,3 +195,71 @@ def test_secretary_records_a_theme_day_and_a_member_signs_in_on_a_phone(browser,
     phone.wait_for_selector("text=您已在")
     shot(phone, "sign-in-phone")
     assert not page.problems and not phone.problems, page.problems + phone.problems
+
+
+def test_secretary_records_the_next_recruitment_step(browser, server):
+    import datetime
+
+    page = open_page(browser, server, "branch")
+    page.click(".app-sidebar a[href='/recruitment/']")
+    page.wait_for_selector("table")
+    shot(page, "recruitment-dashboard")
+    page.click("a:has-text('汤建')")  # the demo applicant waiting for the talk (step 2)
+    page.wait_for_selector("#step-1.step-done")
+    assert page.locator("#step-2.step-done").count() == 0
+    form = page.locator("form[action$='/steps/2/']")
+    form.locator("input[type=date]").fill(datetime.date.today().isoformat())
+    form.locator("textarea").first.fill("支部书记与本人谈话")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#step-2.step-done")
+    assert "支部书记与本人谈话" in page.locator("#step-2").inner_text()
+    shot(page, "recruitment-timeline")
+    assert not page.problems, page.problems
+
+
+def test_secretary_collects_this_months_dues(browser, server):
+    page = open_page(browser, server, "branch")
+    page.click(".app-sidebar a[href='/dues/']")
+    page.click("a:has-text('收缴本月党费')")
+    page.wait_for_selector("form[method=post] input[type=checkbox]")
+    unpaid = page.locator("input[type=checkbox][name^=pay-]:not([checked]):not([disabled])").first
+    member_field = unpaid.get_attribute("name")
+    unpaid.check()
+    shot(page, "dues-collect")
+    page.locator("form[method=post] button[type=submit]").last.click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "dues-after")
+    page.wait_for_selector(".alert-success")
+    page.goto(page.url)  # the month's form again: the payment is now recorded and ticked
+    assert page.locator(f"input[name={member_field}]").is_checked() or page.locator(f"input[name={member_field}]").count() == 0
+    assert not page.problems, page.problems
+
+
+def test_a_member_is_transferred_to_a_sibling_branch_and_received_there(browser, server):
+    sender = open_page(browser, server, "branch")
+    sender.goto(server + "/members/")
+    row = sender.locator("td.cell-name a").nth(3)
+    name = row.inner_text()
+    member_url = row.get_attribute("href")
+    sender.goto(server + "/transfers/send/" + member_url.strip("/").split("/")[-1] + "/")
+    sender.fill("#destination-search", "第二党支部")
+    sender.wait_for_function("() => [...document.querySelectorAll('#id_to_organization option')]"
+                             ".some(o => o.textContent.includes('滨河社区第二党支部'))")
+    value = sender.locator("#id_to_organization option", has_text="滨河社区第二党支部").first.get_attribute("value")
+    sender.select_option("#id_to_organization", value)
+    shot(sender, "transfer-send")
+    sender.locator("form.transfer-send button[type=submit]").click()
+    sender.wait_for_selector(".alert-success")
+    detail = sender.url
+    # Until the receiving side confirms, the member stays on the sending branch's roster.
+    sender.goto(server + "/members/?q=" + name)
+    assert sender.locator("td.cell-name a", has_text=name).count() >= 1
+
+    receiver = open_page(browser, server, "sibling")
+    receiver.goto(detail.rstrip("/") + "/receive/")
+    receiver.locator("form[method=post] button[type=submit]").last.click()
+    receiver.wait_for_selector(".alert-success")
+    shot(receiver, "transfer-received")
+    receiver.goto(server + "/members/?q=" + name)
+    assert receiver.locator("td.cell-name a", has_text=name).count() == 1
+    assert not sender.problems and not receiver.problems, sender.problems + receiver.problems

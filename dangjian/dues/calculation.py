@@ -124,6 +124,8 @@ class DuesRules:
                       if local else [])
         self._books: dict[datetime.date, RuleBook] = {}
         self._amounts: dict[tuple, tuple[Decimal, str] | ValidationError] = {}
+        self._codes: dict[str, dict[str, int]] = {}
+        self._values: dict[tuple, object] = {}
 
     def book(self, day: datetime.date) -> RuleBook:
         if day not in self._books:
@@ -135,7 +137,9 @@ class DuesRules:
     def codes(self, path: str | None) -> dict[str, int]:
         if not path:
             return {}
-        return {code: depth for code, prefix, depth in self.local if path.startswith(prefix)}
+        if path not in self._codes:
+            self._codes[path] = {code: depth for code, prefix, depth in self.local if path.startswith(prefix)}
+        return self._codes[path]
 
     def amount(self, basis: str, base, month: datetime.date, path: str | None = None) -> tuple[Decimal, str]:
         """As :func:`dues_amount`, for the organization at ``path``; results are cached."""
@@ -152,7 +156,13 @@ class DuesRules:
         return result
 
     def value(self, key: str, day: datetime.date, path: str | None = None, default=None):
-        try:
-            return self.book(day).get(key, self.codes(path)).value
-        except RuleMissing:
-            return default
+        """A rule's value for the organization at ``path`` on ``day`` (cached), or ``default``."""
+        codes = self.codes(path)
+        cache_key = (key, day, tuple(sorted(codes.items())))
+        if cache_key not in self._values:
+            try:
+                self._values[cache_key] = self.book(day).get(key, codes).value
+            except RuleMissing:
+                self._values[cache_key] = RuleMissing
+        value = self._values[cache_key]
+        return default if value is RuleMissing else value

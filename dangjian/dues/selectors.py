@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Case, Count, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -84,14 +84,17 @@ class MemberDues:
     def __init__(self, members, *, rules: DuesRules | None = None):
         self.rules = rules or DuesRules()
         ids = members.values("pk") if hasattr(members, "values") else [m.pk for m in members]
-        self.declarations: dict[int, list[DuesDeclaration]] = defaultdict(list)
-        for d in DuesDeclaration.objects.filter(member_id__in=ids).order_by("member_id", "effective_from", "id"):
+        # Declarations as light named tuples (what ``due`` reads), not model instances.
+        self.declarations: dict[int, list] = defaultdict(list)
+        for d in (DuesDeclaration.objects.filter(member_id__in=ids).order_by("member_id", "effective_from", "id")
+                  .values_list("pk", "member_id", "basis", "base", "effective_from", named=True)):
             self.declarations[d.member_id].append(d)
         self.reliefs: dict[int, list[DuesRelief]] = defaultdict(list)
         for r in DuesRelief.objects.filter(member_id__in=ids, status=ReliefStatus.APPROVED).order_by("created_at", "id"):
             self.reliefs[r.member_id].append(r)
 
-    def declaration(self, member_id: int, month: datetime.date) -> DuesDeclaration | None:
+    def declaration(self, member_id: int, month: datetime.date):
+        """The declaration in force for ``month`` (``basis``, ``base``, ``effective_from``), or None."""
         found = None
         for d in self.declarations.get(member_id, ()):
             if d.effective_from <= month:
@@ -420,8 +423,9 @@ def branch_ledger(organization: Organization, year: int, *, as_of: datetime.date
     members = Member.objects.filter(organization=organization, status__in=ON_ROLL)
     rows_members = _members_with_last_paid(members, as_of)
     year_payments = DuesPayment.objects.filter(month__year=year).order_by().values_list(*PAYMENT_FIELDS, named=True)
-    payments = list(year_payments.filter(Q(member__in=members.values("pk")) | Q(organization=organization)))
     current_ids = {m.pk for m in rows_members}
+    # The ids as a list, not a subquery: PostgreSQL then combines two index scans for the OR.
+    payments = list(year_payments.filter(Q(member__in=sorted(current_ids)) | Q(organization=organization)))
     former_ids = {p.member_id for p in payments} - current_ids
     former = list(Member.objects.filter(pk__in=former_ids).without_protected().select_related("organization")) \
         if former_ids else []
@@ -505,11 +509,32 @@ class SubtreeLedger:
     limits: Thresholds
 
 
+@dataclass
+class _OnRoll:
+    """What the subtree ledger reads of a member on the roll (not a model instance)."""
+
+    pk: int
+    organization: Organization
+    status: str
+    category: str
+    joined_on: datetime.date
+
+
+def _month_bits(year: int) -> Sum:
+    """The months of ``year`` a member paid for, as a bit mask (bit 0: January); a member pays
+    for a month at most once."""
+    return Sum(Case(*[When(dues_payments__month=datetime.date(year, n, 1), then=Value(1 << (n - 1)))
+                      for n in range(1, 13)], default=Value(0)))
+
+
 def subtree_ledger(root: Organization, year: int, *, as_of: datetime.date | None = None) -> SubtreeLedger:
     """Dues of every organization holding members in ``root``'s subtree for ``year``: members on
     the roll, due, paid, collection rate, members who paid this month, members in arrears 3+ / 5+.
 
     Each organization's figures are those its own branch ledger shows, so the two always agree.
+    Paid months are summed in SQL, by the organization that collected them; members on the roll
+    come back one row each (with their last paid month and a bit mask of the months paid this
+    year), and only the months they have not paid are computed here (amount due, exemptions).
     """
     as_of = as_of or timezone.localdate()
     rules = DuesRules()
@@ -517,12 +542,15 @@ def subtree_ledger(root: Organization, year: int, *, as_of: datetime.date | None
     orgs = {o.pk: o for o in subtree.filter(org_type__in=MEMBER_HOLDING_TYPES).only(
         "pk", "name", "short_name", "path", "depth", "org_type", "status")}
     members = Member.objects.filter(organization__in=subtree.values("pk"), status__in=ON_ROLL)
-    rows_members = _members_with_last_paid(members, as_of)
-    year_payments = DuesPayment.objects.filter(month__year=year).order_by().values_list(*PAYMENT_FIELDS, named=True)
-    payments = list(year_payments.filter(Q(member__in=members.values("pk")) | Q(organization__in=subtree.values("pk"))))
+    this_month = month_start(as_of)
+    rows_members = members.order_by().values_list("pk", "organization_id", "status", "category", "joined_on").annotate(
+        last_paid=Max("dues_payments__month", filter=Q(dues_payments__paid_on__lte=as_of)),
+        paid_mask=_month_bits(year),
+        paid_now=Count("dues_payments", filter=Q(dues_payments__month=this_month,
+                                                 dues_payments__organization_id=F("organization_id"))),
+    )
     data = MemberDues(members, rules=rules)
     limits = thresholds(rules, as_of, root.path)
-    by_member = _payments_by_member(payments)
     lines: dict[int, OrgDues] = {}
 
     def line(org_id):
@@ -530,42 +558,44 @@ def subtree_ledger(root: Organization, year: int, *, as_of: datetime.date | None
             lines[org_id] = OrgDues(orgs[org_id])
         return lines[org_id]
 
-    this_month = month_start(as_of)
-    current_ids = set()
-    for member in rows_members:
-        current_ids.add(member.pk)
-        if member.organization_id not in orgs:
+    months = [datetime.date(year, n, 1) for n in range(1, 13)]
+    outside = []  # members on the roll whose organization holds no members: their payments are not counted
+    for pk, org_id, status, category, joined_on, last_paid, paid_mask, paid_now in rows_members:
+        if org_id not in orgs:
+            outside.append(pk)
             continue
-        entry = line(member.organization_id)
+        member = _OnRoll(pk, orgs[org_id], status, category, joined_on)
+        entry = line(org_id)
         entry.members += 1
-        standing = _standing(member, data, member.last_paid, as_of, limits)
-        entry.warn += standing.level == "warn"
-        entry.serious += standing.level == "serious"
-        cells, _used = _cells(member, year, as_of, data, by_member.get(member.pk, {}), current=True,
-                              own_org_id=None, org_names={})
-        for cell in cells:
-            owner = member.organization_id
-            if cell.state == CellState.PAID:
-                owner = payments_org = by_member[member.pk][cell.month].organization_id
-                if payments_org not in orgs:
-                    continue
-            target = line(owner)
-            if cell.state == CellState.PAID:
-                target.due += cell.due
-                target.paid += cell.paid
-                target.extra += cell.extra
-                target.paid_this_month += cell.month == this_month and owner == member.organization_id
-            elif cell.state in (CellState.OWED, CellState.DUE):
-                if cell.due is None:
-                    target.undeclared += 1
-                else:
-                    target.due += cell.due
-    for p in payments:  # members who have left the roll or the subtree, paid here this year
-        if p.member_id not in current_ids and p.organization_id in orgs:
-            target = line(p.organization_id)
-            target.due += p.amount_due
-            target.paid += p.amount_paid
-            target.extra += p.extra
+        entry.paid_this_month += bool(paid_now) and this_month.year == year
+        start = data.start(member, as_of, member.organization.path)
+        owed = _owed_months(start, last_paid, as_of, lambda m, pk=pk: data.exempt(pk, m))  # as _standing
+        entry.warn += limits.warn <= owed < limits.serious
+        entry.serious += owed >= limits.serious
+        if start is None:
+            continue
+        for number, month in enumerate(months):  # the months not paid, as the ledger's cells
+            if paid_mask and paid_mask >> number & 1 or month < start:
+                continue
+            if month > this_month:
+                break
+            due = data.due(member, month, member.organization.path)
+            if due.relief is not None and due.relief.kind == ReliefKind.EXEMPTION:
+                continue
+            if due.amount is None:
+                entry.undeclared += 1
+            else:
+                entry.due += due.amount
+    paid = DuesPayment.objects.filter(month__year=year, organization__in=list(orgs))
+    if outside:
+        paid = paid.exclude(member__in=outside)
+    for org_id, due, amount, extra in (paid.order_by().values("organization_id")
+                                       .annotate(due=Sum("amount_due"), paid=Sum("amount_paid"), extra=Sum("extra"))
+                                       .values_list("organization_id", "due", "paid", "extra")):
+        target = line(org_id)
+        target.due += due
+        target.paid += amount
+        target.extra += extra
     rows = sorted(lines.values(), key=lambda r: r.organization.path)
     total = OrgDues(root)
     for row in rows:

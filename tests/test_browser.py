@@ -225,13 +225,15 @@ def test_secretary_collects_this_months_dues(browser, server):
     unpaid = page.locator("input[type=checkbox][name^=pay-]:not([checked]):not([disabled])").first
     member_field = unpaid.get_attribute("name")
     unpaid.check()
+    collect_url = page.url
     shot(page, "dues-collect")
     page.locator("form[method=post] button[type=submit]").last.click()
-    page.wait_for_load_state("networkidle")
-    shot(page, "dues-after")
     page.wait_for_selector(".alert-success")
-    page.goto(page.url)  # the month's form again: the payment is now recorded and ticked
-    assert page.locator(f"input[name={member_field}]").is_checked() or page.locator(f"input[name={member_field}]").count() == 0
+    assert "已记录" in page.locator(".alert-success").inner_text() or "¥" in page.locator(".alert-success").inner_text()
+    shot(page, "dues-ledger")
+    page.goto(collect_url)  # the month's form again: the member is now listed as paid, not to tick
+    page.wait_for_selector("form[method=post] input[type=checkbox]")
+    assert page.locator(f"input[name={member_field}]").count() == 0
     assert not page.problems, page.problems
 
 

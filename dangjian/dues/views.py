@@ -23,8 +23,9 @@ from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.members.choices import ON_ROLL
 from dangjian.members.models import Member
 from dangjian.organizations.choices import MEMBER_HOLDING_TYPES
+from dangjian.organizations.choosing import chosen_organization, require_subtree_view
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import scope_roots, visible_ancestors
+from dangjian.organizations.selectors import visible_ancestors
 
 from . import exporting, selectors, services
 from .calculation import add_months, dues_amount, month_start
@@ -42,22 +43,6 @@ from .models import DuesPayment, DuesRelief
 
 # The overview lists at most this many organizations, those most behind first.
 OVERVIEW_ROWS = 200
-
-
-def _chosen_org(request, action="view"):
-    """The organization named by ``?org=``, or the user's first top organization."""
-    if request.GET.get("org"):
-        return get_for(request.user, Organization.objects, action, pk=request.GET["org"])
-    roots = scope_roots(request.user)
-    if not roots or not can(request.user, action, roots[0]):
-        raise PermissionDenied
-    return roots[0]
-
-
-def _overview_allowed(user):
-    scope = user_scope(user, "view")
-    if not (scope.everything or scope.paths):
-        raise PermissionDenied
 
 
 def _year(request):
@@ -111,8 +96,8 @@ def member_url(member):
 @require_GET
 def overview(request):
     """Dues in the chosen subtree: each organization's collection this month and this year, arrears."""
-    _overview_allowed(request.user)
-    org, year = _chosen_org(request), _year(request)
+    require_subtree_view(request.user)
+    org, year = chosen_organization(request), _year(request)
     data = selectors.subtree_ledger(org, year)
     rows = sorted(data.rows, key=lambda r: (-r.serious, -r.three_plus, r.rate if r.rate is not None else 101,
                                             r.organization.path))
@@ -128,8 +113,8 @@ def overview(request):
 @require_GET
 def ledger(request):
     """A branch's dues ledger for a year: members × months, paid cells green, owed cells marked."""
-    _overview_allowed(request.user)
-    org, year = _chosen_org(request), _year(request)
+    require_subtree_view(request.user)
+    org, year = chosen_organization(request), _year(request)
     data = selectors.branch_ledger(org, year)
     return render(request, "dues/ledger.html", {
         "nav": "dues", "org": org, "year": year, "ledger": data, "years": _years(),
@@ -143,7 +128,7 @@ def ledger(request):
 @login_required
 @require_GET
 def ledger_xlsx(request):
-    org, year = _chosen_org(request, "export"), _year(request)
+    org, year = chosen_organization(request, "export"), _year(request)
     data = selectors.branch_ledger(org, year)
     audit_log(actor=request.user, action="dues.exported", obj=org, organization=org,
               changes={"year": year, "count": len(data.rows)})
@@ -153,7 +138,7 @@ def ledger_xlsx(request):
 @login_required
 @require_GET
 def overview_xlsx(request):
-    org, year = _chosen_org(request, "export"), _year(request)
+    org, year = chosen_organization(request, "export"), _year(request)
     data = selectors.subtree_ledger(org, year)
     audit_log(actor=request.user, action="dues.exported", obj=org, organization=org,
               changes={"year": year, "count": len(data.rows)})
@@ -174,7 +159,7 @@ def _decimal(value):
 @login_required
 def collect(request):
     """Collect one month's dues for a branch: each member's amount precomputed; tick who paid."""
-    org = _chosen_org(request, "change")
+    org = chosen_organization(request, "change")
     today = timezone.localdate()
     month = parse_month(request.GET.get("month"), month_start(today))
     members = list(Member.objects.filter(organization=org, status__in=ON_ROLL).without_protected()
@@ -319,8 +304,8 @@ def relief_request(request, pk):
 @require_GET
 def reliefs(request):
     """Reliefs in the chosen subtree, those waiting for approval first."""
-    _overview_allowed(request.user)
-    org = _chosen_org(request)
+    require_subtree_view(request.user)
+    org = chosen_organization(request)
     status = request.GET.get("status", "")
     items = (DuesRelief.objects.restrict(request.user, "view").filter(organization__path__startswith=org.path)
              .select_related("member", "organization", "approving_organization"))

@@ -2,7 +2,6 @@
 milestones (政治生日, 光荣在党50年), lost contact (失联党员) and changes of standing (出党, 停止党籍,
 留党察看). Each page parses input and calls one service."""
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,8 +15,9 @@ from dangjian.core.access import can, get_for, user_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.forms import submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
+from dangjian.organizations.choosing import chosen_organization, require_subtree_view
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import scope_roots, visible_ancestors
+from dangjian.organizations.selectors import visible_ancestors
 
 from . import cadres as cadre_services
 from . import followups, lost_contact, milestones, selectors, standing
@@ -50,23 +50,6 @@ def _member_url(member_id):
 
 def _member(request, pk, action="view"):
     return get_for(request.user, Member.objects.without_protected().select_related("organization"), action, pk=pk)
-
-
-def _chosen_org(request, action="view"):
-    """The organization named by ``?org=``, or the user's first top organization."""
-    if request.GET.get("org"):
-        return get_for(request.user, Organization.objects, action, pk=request.GET["org"])
-    roots = scope_roots(request.user)
-    if not roots or not can(request.user, action, roots[0]):
-        raise PermissionDenied
-    return roots[0]
-
-
-def _overview_allowed(user):
-    """Pool, honour and lost-contact lists are for those with a subtree in view, not ordinary members."""
-    scope = user_scope(user, "view")
-    if not (scope.everything or scope.paths):
-        raise PermissionDenied
 
 
 def _int(value, default, low, high):
@@ -196,7 +179,7 @@ def pledge_verdict(request, pk):
 @require_GET
 def commitments(request):
     """The 公开承诺 board of a branch (or a larger subtree) for a year: pledges and duty posts with their follow-ups."""
-    org = _chosen_org(request)
+    org = chosen_organization(request)
     today = timezone.localdate()
     year = _int(request.GET.get("year"), today.year, 2000, today.year + 1)
     board = selectors.commitments_board(user=request.user, organization=org, year=year)
@@ -216,7 +199,7 @@ def commitments(request):
 @require_GET
 def anniversaries(request):
     """Political birthdays (政治生日) of a month: members who joined the Party in it, by day; printable."""
-    org = _chosen_org(request)
+    org = chosen_organization(request)
     today = timezone.localdate()
     month = _int(request.GET.get("month"), today.month, 1, 12)
     year = _int(request.GET.get("year"), today.year, 1921, today.year + 1)
@@ -234,8 +217,8 @@ def anniversaries(request):
 @require_GET
 def fifty_years(request):
     """光荣在党50年: members who have reached the years of the rule, and who reach them this year or next."""
-    _overview_allowed(request.user)
-    org = _chosen_org(request)
+    require_subtree_view(request.user)
+    org = chosen_organization(request)
     today = timezone.localdate()
     rules = milestones.fifty_years_rule(org, today)
     members = Member.objects.restrict(request.user, "view").without_protected().filter(
@@ -259,7 +242,7 @@ def fifty_years(request):
 @require_GET
 def fifty_years_xlsx(request):
     """The 光荣在党50年 list of a subtree as a spreadsheet (audited), for medal applications."""
-    org = _chosen_org(request, "export")
+    org = chosen_organization(request, "export")
     today = timezone.localdate()
     rules = milestones.fifty_years_rule(org, today)
     members = Member.objects.restrict(request.user, "view").without_protected().filter(
@@ -289,8 +272,8 @@ def _cadre_url(cadre):
 @require_GET
 def cadres(request):
     """The reserve-cadre pool (后备人才库) of an organization's subtree, with counts per organization."""
-    _overview_allowed(request.user)
-    org = _chosen_org(request)
+    require_subtree_view(request.user)
+    org = chosen_organization(request)
     status = request.GET.get("status", CadreStatus.IN_POOL)
     pool = ReserveCadre.objects.restrict(request.user, "view").filter(organization__path__startswith=org.path)
     counts = cadre_services.pool_counts(pool)
@@ -309,7 +292,7 @@ def cadres(request):
 @login_required
 def cadre_add(request):
     """Put a member in an organization's reserve-cadre pool."""
-    org = _chosen_org(request, "add")
+    org = chosen_organization(request, "add")
     form = ReserveCadreForm(request.POST or None, organization=org, user=request.user)
     done = submit(request, form, lambda data: cadre_services.reserve_cadre_add(actor=request.user, organization=org, **data),
                   message=_("Added to the pool."), next_url=_cadre_url)
@@ -388,8 +371,8 @@ def _case_url(case):
 @require_GET
 def lost_contact_list(request):
     """Members who lost contact (失联党员) in a subtree, with the searches and deadlines of the rules."""
-    _overview_allowed(request.user)
-    org = _chosen_org(request)
+    require_subtree_view(request.user)
+    org = chosen_organization(request)
     status = request.GET.get("status", "open")
     cases = selectors.lost_contact_cases(user=request.user, organization=org, status=status)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))

@@ -14,14 +14,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core.access import can, get_for, has_any_scope, user_scope
+from dangjian.core.access import can, get_for, has_any_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.members.models import Member
 from dangjian.organizations.choices import BRANCH_TYPES
+from dangjian.organizations.choosing import chosen_organization, require_subtree_view
 from dangjian.organizations.models import Organization, PostKind
-from dangjian.organizations.selectors import scope_roots, visible_ancestors
+from dangjian.organizations.selectors import visible_ancestors
 
 from . import appraisal as appraisal_services
 from . import calendar, documents, reminders, selectors, services
@@ -52,16 +53,6 @@ def _meeting(request, pk, action="view"):
     return get_for(request.user, Meeting.objects.select_related("organization", "host", "recorder"), action, pk=pk)
 
 
-def _chosen_org(request, action="view"):
-    """The organization named by ``?org=``, or the user's first top organization."""
-    if request.GET.get("org"):
-        return get_for(request.user, Organization.objects, action, pk=request.GET["org"])
-    roots = scope_roots(request.user)
-    if not roots or not can(request.user, action, roots[0]):
-        raise PermissionDenied
-    return roots[0]
-
-
 def _year(request):
     try:
         return int(request.GET.get("year") or timezone.localdate().year)
@@ -73,7 +64,7 @@ def _year(request):
 @require_GET
 def meeting_list(request):
     """Meetings of the chosen organization's subtree, upcoming first, then the latest held."""
-    org = _chosen_org(request)
+    org = chosen_organization(request)
     meetings = (Meeting.objects.restrict(request.user, "view").filter(organization__in=org.subtree().values("pk"))
                 .select_related("organization"))
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
@@ -94,7 +85,7 @@ def meeting_list(request):
 @login_required
 def plan(request):
     """Plan a meeting for an organization; the kinds the rules still ask for are offered first."""
-    org = _chosen_org(request, "add")
+    org = chosen_organization(request, "add")
     initial = {"kind": request.GET.get("kind", ""), "topic": ""}
     form = MeetingPlanForm(request.POST or None, initial=initial, organization=org, user=request.user)
     done = submit(request, form, lambda data: services.meeting_plan(actor=request.user, organization=org, **data),
@@ -185,17 +176,11 @@ def sign_in(request):
 COMPLIANCE_PAGE_ROWS = 200
 
 
-def _overview_allowed(user):
-    scope = user_scope(user, "view")
-    if not (scope.everything or scope.paths):
-        raise PermissionDenied
-
-
 @login_required
 def compliance(request):
     """Which organizations are behind on which meetings this year (三会一课落实情况)."""
-    _overview_allowed(request.user)
-    org, year = _chosen_org(request), _year(request)
+    require_subtree_view(request.user)
+    org, year = chosen_organization(request), _year(request)
     if request.method == "POST":
         if not can(request.user, "change", org):
             raise PermissionDenied
@@ -227,8 +212,8 @@ def compliance(request):
 @require_GET
 def study_overview(request):
     """Members' study hours for the year against their targets (学时), shortest first."""
-    _overview_allowed(request.user)
-    org, year = _chosen_org(request), _year(request)
+    require_subtree_view(request.user)
+    org, year = chosen_organization(request), _year(request)
     standings = selectors.study_standings(selectors.members_for_study(org).select_related("organization"), year,
                                           organization=org)
     standings.sort(key=lambda s: (-s.short, s.member.name_pinyin))
@@ -262,8 +247,8 @@ def meeting_docx(request, pk):
 @require_GET
 def ledger_docx(request):
     """An organization's meeting ledger for a year (会议记录本), derived from the records."""
-    _overview_allowed(request.user)
-    org, year = _chosen_org(request), _year(request)
+    require_subtree_view(request.user)
+    org, year = chosen_organization(request), _year(request)
     audit_log(actor=request.user, action="ledger.exported", obj=org, organization=org, changes={"year": year})
     return _download(documents.meeting_ledger_docx(org, year), f"{org.name}{year}年会议记录本.docx",
                      documents.DOCX_CONTENT_TYPE)
@@ -273,7 +258,7 @@ def ledger_docx(request):
 @require_GET
 def study_xlsx(request):
     """The study-hours ledger of a subtree for a year, as a spreadsheet."""
-    org, year = _chosen_org(request, "export"), _year(request)
+    org, year = chosen_organization(request, "export"), _year(request)
     standings = selectors.study_standings(selectors.members_for_study(org).select_related("organization"), year,
                                           organization=org)
     audit_log(actor=request.user, action="study.exported", obj=org, organization=org,
@@ -413,7 +398,7 @@ def home_delivery(request, pk):
 @login_required
 def appraisals(request):
     """Member appraisals (民主评议) of the chosen organization's subtree; a branch starts its own here."""
-    org = _chosen_org(request)
+    org = chosen_organization(request)
     items = (Appraisal.objects.restrict(request.user, "view").filter(organization__in=org.subtree().values("pk"))
              .select_related("organization"))
     can_open = org.org_type in BRANCH_TYPES and can(request.user, "change", org)
@@ -478,7 +463,7 @@ def self_review(request, pk):
 @login_required
 def election_list(request):
     """Elections (换届选举) in the chosen organization's subtree; plan one for an organization in charge."""
-    org = _chosen_org(request)
+    org = chosen_organization(request)
     items = (Election.objects.restrict(request.user, "view").filter(organization__in=org.subtree().values("pk"))
              .select_related("organization"))
     can_plan = can(request.user, "change", org) and org.org_type in BRANCH_TYPES

@@ -17,8 +17,9 @@ from dangjian.core.audit import history_for
 from dangjian.core.forms import submit
 from dangjian.core.rules import RuleBook
 from dangjian.core.workdays import WorkCalendar
+from dangjian.organizations.choosing import chosen_organization
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import scope_roots, visible_ancestors
+from dangjian.organizations.selectors import visible_ancestors
 
 from . import selectors, services
 from .choices import ADMISSION, FULL_MEMBER_STAGE, FULL_MEMBERSHIP, ApplicantStatus, NoticeOutcome
@@ -51,16 +52,6 @@ def _applicant(request, pk, action="view"):
     return get_for(request.user, queryset, action, pk=pk)
 
 
-def _chosen_org(request, action="view"):
-    """The organization named by ``?org=``, or the user's first top organization."""
-    if request.GET.get("org"):
-        return get_for(request.user, Organization.objects, action, pk=request.GET["org"])
-    roots = scope_roots(request.user)
-    if not roots or (action != "view" and not can(request.user, action, roots[0])):
-        raise PermissionDenied
-    return roots[0]
-
-
 def _stage_label(pipeline, status, last_step):
     stage = selectors.stage_of(pipeline, status=status, last_step=last_step)
     return _("Full member") if stage == FULL_MEMBER_STAGE else pipeline.stage_title(stage)
@@ -74,7 +65,7 @@ def _crumbs(request, org):
 @require_GET
 def dashboard(request):
     """Recruitment in the chosen subtree: files by stage, warnings, and the list with filters."""
-    org = _chosen_org(request)
+    org = chosen_organization(request)
     today = timezone.localdate()
     book, calendar = RuleBook(today), WorkCalendar()
     pipeline = pipeline_for(org, book=book)
@@ -116,7 +107,7 @@ def create(request):
     """Register an application (step 1) and open the person's file."""
     if not has_any_scope(request.user, "add"):
         raise PermissionDenied
-    org = _chosen_org(request, "add")
+    org = chosen_organization(request, "add")
     form = ApplicantForm(request.POST or None)
     done = submit(request, form, lambda data: services.applicant_create(
         actor=request.user, organization=org, applied_on=data.pop("applied_on"), actors=data.pop("actors", ""),

@@ -121,15 +121,18 @@ def test_record_with_photos_and_refuse_other_files(client_for, org):
 
 
 def test_calendar_feed_lists_what_its_user_may_see(client_for, personas, org):
-    from dangjian.orglife.calendar import feed_token
+    import re
+
+    from dangjian.orglife.calendar import feed_user
 
     mine = Meeting.objects.create(organization=org["branch"], kind="theme_day", topic="本支部主题党日",
                                   starts_at=timezone.now() + datetime.timedelta(days=3), place="活动室, 二楼")
     Meeting.objects.create(organization=org["sibling"], kind="theme_day", topic="兄弟支部",
                            starts_at=timezone.now() + datetime.timedelta(days=3))
     page = client_for("branch").get("/orglife/calendar/").content.decode()
-    token = feed_token(personas["branch"])
-    assert token in page
+    # The page shows the user's own signed feed address (signed with a timestamp, so read it from the page).
+    token = re.search(r"/orglife/calendar/([^/\s\"<]+)\.ics", page).group(1)
+    assert feed_user(token) == personas["branch"]
     client_for(None)
     body = client_for(None).get(f"/orglife/calendar/{token}.ics").content.decode()
     assert body.startswith("BEGIN:VCALENDAR\r\n") and f"UID:meeting-{mine.pk}@" in body

@@ -247,8 +247,10 @@ def test_a_member_is_transferred_to_a_sibling_branch_and_received_there(browser,
     sender.fill("#destination-search", "第二党支部")
     sender.wait_for_function("() => [...document.querySelectorAll('#id_to_organization option')]"
                              ".some(o => o.textContent.includes('滨河社区第二党支部'))")
+    sender.wait_for_load_state("networkidle")  # no search answer still on its way to replace the list
     value = sender.locator("#id_to_organization option", has_text="滨河社区第二党支部").first.get_attribute("value")
     sender.select_option("#id_to_organization", value)
+    assert sender.locator("#id_to_organization").input_value() == value
     shot(sender, "transfer-send")
     sender.locator("form.transfer-send button[type=submit]").click()
     sender.wait_for_selector(".alert-success")

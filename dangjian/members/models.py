@@ -56,12 +56,11 @@ class MemberQuerySet(RestrictedQuerySet):
         return self.defer(*PROTECTED_FIELDS)
 
 
-class Member(models.Model):
-    """A Party member (党员), full or probationary, and the facts of the member register.
-
-    ``organization`` is the organization that holds the member's organizational relation now;
-    :class:`Membership` keeps the dated history. Change both only through the services.
-    """
+class PersonalData(models.Model):
+    """Who a person is, as the Party's records hold it: name (with pinyin for search), gender,
+    ethnicity, birth date, education, and the protected ID number, phone and home address, kept
+    encrypted beside their blind index, last digits and masked copy. Shared by members and by
+    applicants, whose data becomes the member record on admission with no retyping."""
 
     name = models.CharField(_("name"), max_length=50)
     name_pinyin = models.CharField(_("pinyin"), max_length=200, editable=False, db_index=True)
@@ -80,6 +79,18 @@ class Member(models.Model):
     address = EncryptedTextField(_("home address"), blank=True)
     address_masked = models.CharField(_("home address"), max_length=20, blank=True, editable=False)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Member(PersonalData):
+    """A Party member (党员), full or probationary, and the facts of the member register.
+
+    ``organization`` is the organization that holds the member's organizational relation now;
+    :class:`Membership` keeps the dated history. Change both only through the services.
+    """
+
     joined_on = models.DateField(_("joined the Party on"))
     full_member_on = models.DateField(_("full member since"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=MemberStatus.choices, default=MemberStatus.FULL)

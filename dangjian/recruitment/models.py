@@ -12,9 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import RestrictedQuerySet, path_filter
-from dangjian.core.pii import EncryptedTextField
-from dangjian.members.choices import Category, Education, Ethnicity, Gender
-from dangjian.members.models import Member
+from dangjian.members.choices import Category
+from dangjian.members.models import Member, PersonalData
 from dangjian.organizations.models import Organization
 
 from .choices import ApplicantStatus, ContactRole, NoticeOutcome
@@ -28,7 +27,7 @@ class ApplicantQuerySet(RestrictedQuerySet):
         return self.defer(*PROTECTED_FIELDS)
 
 
-class Applicant(models.Model):
+class Applicant(PersonalData):
     """A person in the recruitment pipeline (入党申请人 → 积极分子 → 发展对象 → 预备党员 → 正式党员).
 
     ``organization`` is the branch in charge. The person's data is entered once here and copied
@@ -37,23 +36,6 @@ class Applicant(models.Model):
 
     organization = models.ForeignKey(Organization, verbose_name=_("branch in charge"), on_delete=models.PROTECT,
                                      related_name="applicants")
-    name = models.CharField(_("name"), max_length=50)
-    name_pinyin = models.CharField(_("pinyin"), max_length=200, editable=False, db_index=True)
-    name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False, db_index=True)
-    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
-    ethnicity = models.CharField(_("ethnic group"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
-    birth_date = models.DateField(_("birth date"))
-    id_number = EncryptedTextField(_("ID number"))
-    id_number_hash = models.CharField(max_length=40, unique=True, editable=False)
-    id_number_last4 = models.CharField(_("ID number last digits"), max_length=4, db_index=True, editable=False)
-    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
-    phone = EncryptedTextField(_("phone"), blank=True)
-    phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
-    phone_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
-    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
-    address = EncryptedTextField(_("home address"), blank=True)
-    address_masked = models.CharField(_("home address"), max_length=20, blank=True, editable=False)
-    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.EMPLOYED)
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True,
                                  help_text=_("Also for activists in private firms and social organizations."))

@@ -73,7 +73,8 @@ def organizer_street() -> Organization:
 def fill_dues(*, root: Organization, seed: int, stdout=None, today: datetime.date | None = None) -> int:
     """Declarations and this year's payments for the members on the roll under ``root``; returns
     how many payments were written."""
-    from dangjian.dues.calculation import DuesRules, add_months, default_basis, month_start
+    from dangjian.core.dates import add_months, month_start
+    from dangjian.dues.calculation import DuesRules, default_basis
     from dangjian.dues.choices import DuesBasis, PaymentMethod
     from dangjian.dues.demo import BASES, NOTES, _base
     from dangjian.dues.models import DuesDeclaration, DuesPayment

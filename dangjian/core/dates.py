@@ -10,6 +10,11 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def month_start(day: datetime.date) -> datetime.date:
+    """The first day of ``day``'s month: how months (dues months, letters' paid-up-to month) are kept."""
+    return day.replace(day=1)
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` calendar months later (or earlier, if negative); a day past the end
     of the target month becomes its last day (31 January + 1 month = 28 or 29 February)."""

@@ -1,5 +1,23 @@
 """Helpers shared by the forms of every app."""
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .dates import month_start
+
+MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month typed as yyyy-mm (the browser's month picker) or a full date; gives the month's first day."""
+
+    widget = MONTH_INPUT
+    input_formats = ["%Y-%m", "%Y-%m-%d", "%Y/%m", "%Y年%m月"]
+    default_error_messages = {"invalid": _("Enter a month such as 2026-11.")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return month_start(day) if day else day
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

@@ -24,22 +24,8 @@ def to_money(value) -> Decimal:
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
 def month_index(day: datetime.date) -> int:
     return day.year * 12 + day.month - 1
-
-
-def month_from_index(index: int) -> datetime.date:
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, 1)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The first day of the month ``months`` after ``day``'s month."""
-    return month_from_index(month_index(day) + months)
 
 
 def default_basis(category: str) -> str:

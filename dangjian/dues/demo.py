@@ -11,11 +11,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.core.dates import add_months, month_start
 from dangjian.members.choices import ON_ROLL, Category
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
 
-from .calculation import add_months, default_basis, month_start
+from .calculation import default_basis
 from .choices import DuesBasis, PaymentMethod, ReliefKind
 from .models import DuesDeclaration, DuesPayment
 from .selectors import MemberDues

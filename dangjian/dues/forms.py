@@ -5,26 +5,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.dates import month_start
+from dangjian.core.forms import MonthField
 from dangjian.organizations.models import Organization
 
-from .calculation import month_start
 from .choices import DuesBasis, PaymentMethod, ReliefKind
 
-MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
 
-class MonthField(forms.DateField):
-    """A month typed as yyyy-mm (the browser's month picker) or a full date; gives the month's first day."""
-
-    widget = MONTH
-    input_formats = ["%Y-%m", "%Y-%m-%d", "%Y/%m", "%Y年%m月"]
-    default_error_messages = {"invalid": _("Enter a month such as 2026-11.")}
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        return month_start(day) if day else day
 
 
 def this_month():

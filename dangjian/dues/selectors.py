@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dangjian.core.access import user_scope
+from dangjian.core.dates import add_months, month_start
 from dangjian.members.choices import ON_ROLL
 from dangjian.members.models import Member
 from dangjian.organizations.choices import BRANCH_TYPES, MEMBER_HOLDING_TYPES
 from dangjian.organizations.models import Organization
 
-from .calculation import ZERO, DuesRules, add_months, default_basis, month_index, month_start
+from .calculation import ZERO, DuesRules, default_basis, month_index
 from .choices import NO_BASE_NEEDED, CellState, ReliefKind, ReliefStatus
 from .models import DuesDeclaration, DuesPayment, DuesRelief
 

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.audit import audit_log, diff
+from dangjian.core.dates import add_months, month_start
 from dangjian.core.rules import RuleBook, RuleMissing, ancestor_codes
 from dangjian.members.choices import ON_ROLL
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
 
-from .calculation import ZERO, DuesRules, add_months, dues_amount, month_start, parse_base, to_money
+from .calculation import ZERO, DuesRules, dues_amount, parse_base, to_money
 from .choices import NO_BASE_NEEDED, RELIEF_TRANSITIONS, DuesBasis, PaymentMethod, ReliefKind, ReliefStatus
 from .models import DuesDeclaration, DuesPayment, DuesRelief
 from .selectors import MemberDues

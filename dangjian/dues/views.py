@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.access import can, get_for, user_scope
 from dangjian.core.audit import audit_log
+from dangjian.core.dates import add_months, month_start
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.rules import RuleBook, RuleMissing, ancestor_codes
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
@@ -28,7 +29,7 @@ from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 
 from . import exporting, selectors, services
-from .calculation import add_months, dues_amount, month_start
+from .calculation import dues_amount
 from .choices import CellState, DuesBasis, PaymentMethod, ReliefKind, ReliefStatus
 from .forms import (
     CalculatorForm,

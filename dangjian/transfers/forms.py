@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.forms import MonthField
 from dangjian.members.choices import Category, Education, Ethnicity, Gender, MemberStatus
 from dangjian.organizations.choices import OrgStatus, OrgType
 from dangjian.organizations.forms import DATE, OrgChoiceField
@@ -18,20 +19,10 @@ from .choices import ActivityKind, TransferKind, TransferReason
 from .mobile import TEMPORARY_BRANCH_NOT_UNDER
 from .models import MobileMember
 
-MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 # At most this many destinations are listed at once; a search narrows the list.
 DESTINATION_CHOICES_SHOWN = 300
 
 
-class MonthField(forms.DateField):
-    """A month (<input type="month">), kept as its first day."""
-
-    widget = MONTH
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        return day.replace(day=1) if day else day
 
 
 def last_month() -> datetime.date:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core.access import can
 from dangjian.core.audit import audit_log
-from dangjian.core.dates import add_months
+from dangjian.core.dates import add_months, month_start
 from dangjian.core.rules import rule
 from dangjian.members.choices import ChangeChannel, MemberStatus
 from dangjian.members.models import Member
@@ -51,10 +51,6 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
 # Members who can be transferred: full and probationary members (a member who lost contact or
 # whose membership is suspended is dealt with first).
 TRANSFERABLE = (MemberStatus.FULL, MemberStatus.PROBATIONARY)
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 def validity(*, organization: Organization | None, on: datetime.date):

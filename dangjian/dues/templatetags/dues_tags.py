@@ -41,7 +41,8 @@ def dues_section(context, member):
     """The "Dues" card of a member's page: paid up to, arrears, what is due this month. Shown to
     those who may see the member's dues (the member themself, secretaries and organizers above);
     never to branch-mates."""
-    from ..calculation import month_start
+    from dangjian.core.dates import month_start
+
     from ..selectors import arrears, due_for, paid_up_to, sees_dues_of
 
     user = context["request"].user

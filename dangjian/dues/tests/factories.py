@@ -3,7 +3,7 @@ import datetime
 
 from django.utils import timezone
 
-from dangjian.dues.calculation import month_start
+from dangjian.core.dates import month_start
 from dangjian.dues.choices import ReliefKind
 from dangjian.dues.models import DuesDeclaration
 from dangjian.dues.services import payments_record, relief_request

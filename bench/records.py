@@ -40,7 +40,7 @@ from dangjian.core.rules import RuleBook, rule
 from dangjian.core.workdays import WorkCalendar
 from dangjian.members.choices import ON_ROLL, Category, MemberStatus
 from dangjian.members.models import Member
-from dangjian.members.services import _apply_protected
+from dangjian.members.services import apply_protected
 from dangjian.organizations.choices import OrgStatus, OrgType
 from dangjian.organizations.models import Organization
 
@@ -193,7 +193,7 @@ def fill_recruitment(*, seed: int, count: int = APPLICANTS, stdout=None, today: 
                                                                                      "postgraduate", "secondary"]),
                               category=Category.EMPLOYED, work_unit=rng.choice(RECRUITMENT_WORK), job="职员")
         applicant.name_pinyin, applicant.name_initials = name_pinyin(applicant.name)
-        _apply_protected(applicant, {"id_number": person["id_number"], "phone": people.phone(rng),
+        apply_protected(applicant, {"id_number": person["id_number"], "phone": people.phone(rng),
                                      "address": people.address(rng, "临江市")})
         files.append((applicant, applied_on, last))
     taken = set(Member.objects.filter(id_number_hash__in=seen).values_list("id_number_hash", flat=True))

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import RestrictedQuerySet
-from dangjian.members.models import Member
+from dangjian.members.models import Member, of_member
 from dangjian.organizations.models import Organization, organizations_in
 
 from .choices import DuesBasis, PaymentMethod, ReliefKind, ReliefStatus
@@ -21,17 +21,9 @@ from .choices import DuesBasis, PaymentMethod, ReliefKind, ReliefStatus
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
-def _of_member(scope, action) -> Q:
-    """A member's own dues records, or those of members in the scope's subtrees (never branch-mates')."""
-    q = Q(member__organization__in=organizations_in(scope, action)) if scope.paths else Q(pk__in=[])
-    if scope.member_id:
-        q |= Q(member_id=scope.member_id)
-    return q
-
-
 def _of_member_or_organization(scope, action) -> Q:
-    """As ``_of_member``, and also the records an organization in the scope kept (members since moved away)."""
-    q = _of_member(scope, action)
+    """As ``of_member``, and also the records an organization in the scope kept (members since moved away)."""
+    q = of_member(scope, action)
     if scope.paths:
         q |= Q(organization__in=organizations_in(scope, action))
     return q
@@ -70,7 +62,7 @@ class DuesDeclaration(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        return _of_member(scope, action)
+        return of_member(scope, action)
 
 
 class DuesRelief(models.Model):

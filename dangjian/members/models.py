@@ -31,8 +31,9 @@ from .choices import (
 PROTECTED_FIELDS = ("id_number", "phone", "address")
 
 
-def _of_member(scope, action) -> Q:
-    """A member's own records, or those of members of the scope's subtrees."""
+def of_member(scope, action) -> Q:
+    """Records about a member (study, dues, follow-ups): a member's own, or those of members of the
+    scope's subtrees — never branch-mates'."""
     q = Q(member__organization__in=organizations_in(scope, action)) if scope.paths else Q(pk__in=[])
     if scope.member_id:
         q |= Q(member_id=scope.member_id)
@@ -42,7 +43,7 @@ def _of_member(scope, action) -> Q:
 def _public_in_branch(scope, action) -> Q:
     """Records of members in the scope, plus (to view) those of the ordinary member's branch-mates
     on the roll: duties and public commitments are shown to the whole branch."""
-    q = _of_member(scope, action)
+    q = of_member(scope, action)
     if scope.own_org_ids:
         q |= Q(member__organization_id__in=scope.own_org_ids, member__status__in=ON_ROLL)
     return q
@@ -309,7 +310,7 @@ class MemberStatusChange(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        return _of_member(scope, action)
+        return of_member(scope, action)
 
 
 class ReserveCadre(models.Model):

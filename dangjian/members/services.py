@@ -87,7 +87,7 @@ def member_check(data: dict, *, instance: Member | None = None, check_duplicate:
     return errors
 
 
-def _apply_protected(member: Member, data: dict):
+def apply_protected(member: Member, data: dict):
     """Encrypt-side bookkeeping: blind indexes, last digits and masked copies."""
     if "id_number" in data:
         value = normalize_id_number(data["id_number"])
@@ -116,7 +116,7 @@ def member_build(data: dict) -> Member:
     plain = {k: v for k, v in data.items() if k in MEMBER_FIELDS and k not in PROTECTED_FIELDS}
     member = Member(**plain)
     member.name_pinyin, member.name_initials = name_pinyin(member.name)
-    _apply_protected(member, {k: data.get(k, "") for k in PROTECTED_FIELDS})
+    apply_protected(member, {k: data.get(k, "") for k in PROTECTED_FIELDS})
     return member
 
 
@@ -153,7 +153,7 @@ def member_update(*, actor, member: Member, data: dict) -> Member:
                 setattr(member, key, value)
         if "name" in data:
             member.name_pinyin, member.name_initials = name_pinyin(member.name)
-        _apply_protected(member, {k: v for k, v in data.items() if k in PROTECTED_FIELDS})
+        apply_protected(member, {k: v for k, v in data.items() if k in PROTECTED_FIELDS})
         member.save()
         audit_log(actor=actor, action="member.updated", obj=member, organization=member.organization,
                   changes=changed)

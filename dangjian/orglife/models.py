@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import RestrictedQuerySet
-from dangjian.members.models import Member
+from dangjian.members.models import Member, of_member
 from dangjian.organizations.models import Organization, organizations_in
 
 from .choices import AttendanceStatus, Grade, MeetingKind, MeetingStatus, StudySource
@@ -18,14 +18,6 @@ def _held_by_organization(scope, action) -> Q:
     q = Q(organization__in=organizations_in(scope, action)) if scope.paths else Q(pk__in=[])
     if scope.own_org_ids:
         q |= Q(organization_id__in=scope.own_org_ids)
-    return q
-
-
-def _of_member(scope, action) -> Q:
-    """A member's own records, or those of members in the scope's subtrees (never branch-mates')."""
-    q = Q(member__organization__in=organizations_in(scope, action)) if scope.paths else Q(pk__in=[])
-    if scope.member_id:
-        q |= Q(member_id=scope.member_id)
     return q
 
 
@@ -173,7 +165,7 @@ class StudyRecord(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        return _of_member(scope, action)
+        return of_member(scope, action)
 
 
 class Course(models.Model):
@@ -244,7 +236,7 @@ class StudyNote(models.Model):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        return _of_member(scope, action)
+        return of_member(scope, action)
 
 
 class Appraisal(models.Model):

@@ -24,7 +24,7 @@ from dangjian.core.rules import RuleBook, RuleMissing
 from dangjian.core.workdays import WorkCalendar
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import Member, Membership
-from dangjian.members.services import _apply_protected, member_check, member_create, member_update
+from dangjian.members.services import apply_protected, member_check, member_create, member_update
 from dangjian.members.standing import member_status_change
 from dangjian.organizations.models import Organization
 
@@ -140,7 +140,7 @@ def applicant_create(*, actor, organization: Organization, data: dict, applied_o
         applicant = Applicant(organization=organization, created_by=actor if getattr(actor, "pk", None) else None,
                               **{k: v for k, v in data.items() if k in PERSON_FIELDS and k not in PROTECTED_FIELDS})
         applicant.name_pinyin, applicant.name_initials = name_pinyin(applicant.name)
-        _apply_protected(applicant, {k: data.get(k) or "" for k in PROTECTED_FIELDS})
+        apply_protected(applicant, {k: data.get(k) or "" for k in PROTECTED_FIELDS})
         applicant.save()
         first = pipeline.steps[min(pipeline.steps)]
         RecruitmentStep.objects.create(applicant=applicant, number=first.number, done_on=applied_on, actors=actors,
@@ -174,7 +174,7 @@ def applicant_update(*, actor, applicant: Applicant, data: dict) -> Applicant:
             if key not in PROTECTED_FIELDS:
                 setattr(applicant, key, value)
         applicant.name_pinyin, applicant.name_initials = name_pinyin(applicant.name)
-        _apply_protected(applicant, {k: v for k, v in data.items() if k in PROTECTED_FIELDS})
+        apply_protected(applicant, {k: v for k, v in data.items() if k in PROTECTED_FIELDS})
         applicant.save()
         audit_log(actor=actor, action="applicant.updated", obj=applicant, organization=applicant.organization,
                   changes=changed)

@@ -18,6 +18,9 @@ DEMO_TODAY = datetime.date(2026, 11, 20)
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         city.build(scale="small", seed=1, today=DEMO_TODAY)
+        from dangjian.grid.demo import build_demo as build_grid
+
+        build_grid(seed=1, today=DEMO_TODAY)
 
 
 @pytest.fixture

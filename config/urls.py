@@ -16,6 +16,8 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("transfers/", include("dangjian.transfers.urls")),
     path("notices/", include("dangjian.notices.urls")),
+    path("grid/", include("dangjian.grid.urls")),
+    path("open311/v2/", include("dangjian.grid.open311.urls")),
     path("api/", include("config.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

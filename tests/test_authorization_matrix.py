@@ -26,7 +26,8 @@ from dangjian.orglife.services import meeting_plan
 from dangjian.recruitment.tests.factories import matrix_samples as recruitment_samples
 from dangjian.transfers.tests.factories import matrix_samples as transfer_samples
 
-PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", None]
+PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", "grid", "resident",
+            "team", None]
 LOGGED_IN = set(PERSONAS) - {None}
 VIEWERS = {"admin", "city", "organizer", "community", "branch", "member", "auditor"}
 CHANGERS = {"admin", "city", "organizer", "community", "branch"}

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dangjian.care",
     "dangjian.dues",
     "dangjian.transfers",
+    "dangjian.grid",
 ]
 
 MIDDLEWARE = [

@@ -27,7 +27,8 @@ class User(AbstractUser):
 
 
 class RoleAssignment(models.Model):
-    """A role held by a user over an organization and everything below it."""
+    """A role held by a user over an organization and everything below it, or, for grid staff
+    (grid leader, grid worker), over one grid of that organization."""
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
@@ -35,13 +36,20 @@ class RoleAssignment(models.Model):
         "organizations.Organization", verbose_name=_("organization"), null=True, blank=True,
         on_delete=models.CASCADE, related_name="role_assignments",
     )
+    grid = models.ForeignKey(
+        "grid.Grid", verbose_name=_("grid"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="staff_assignments",
+    )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "organization"], name="role_assignment_unique"),
+            models.UniqueConstraint(fields=["user", "role", "organization"], condition=models.Q(grid__isnull=True),
+                                    name="role_assignment_unique"),
+            models.UniqueConstraint(fields=["user", "role", "grid"], condition=models.Q(grid__isnull=False),
+                                    name="role_assignment_grid_unique"),
         ]
 
     def __str__(self):

@@ -30,6 +30,13 @@ class Role(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
     AUDITOR = "auditor", _("Auditor")
     MEMBER = "member", _("Member")
+    GRID_LEADER = "grid_leader", _("Grid leader")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+
+
+# Roles held over one grid (``RoleAssignment.grid``), not over an organization's subtree: they
+# reach the grid's buildings, households, visits and requests only (``Scope.grid_ids``).
+GRID_ROLES = frozenset({Role.GRID_LEADER, Role.GRID_WORKER})
 
 
 # Which actions each role allows over its subtree. A member's scope is personal (see below).
@@ -40,6 +47,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.COMMITTEE_MEMBER: frozenset({"view"}),
     Role.AUDITOR: frozenset({"view", "audit"}),
     Role.MEMBER: frozenset({"view"}),
+    Role.GRID_LEADER: frozenset({"view", "add", "change", "transition", "reveal"}),
+    Role.GRID_WORKER: frozenset({"view", "add", "change", "transition", "reveal"}),
 }
 
 
@@ -52,6 +61,9 @@ class Scope:
     # An ordinary member's personal scope: their own record and their own branch.
     member_id: int | None = None
     own_org_ids: tuple[int, ...] = field(default=())
+    # Grids the user staffs (grid leader or worker). Only the grid app's records read these, so
+    # they do not make the scope non-empty for anything else.
+    grid_ids: tuple[int, ...] = field(default=())
 
     @property
     def empty(self) -> bool:
@@ -81,12 +93,15 @@ def user_scope(user, action: str) -> Scope:
         return cache[action]
     if "_role_rows" not in user.__dict__:
         # One query per user object serves every action.
-        user.__dict__["_role_rows"] = list(user.role_assignments.values_list("role", "organization__path"))
-    everything, paths, member_id, own = False, [], None, []
-    for role, path in user.__dict__["_role_rows"]:
+        user.__dict__["_role_rows"] = list(user.role_assignments.values_list("role", "organization__path", "grid_id"))
+    everything, paths, member_id, own, grids = False, [], None, [], []
+    for role, path, grid_id in user.__dict__["_role_rows"]:
         if action not in ROLE_ACTIONS.get(role, ()):
             continue
-        if role == Role.ADMIN:
+        if role in GRID_ROLES:
+            if grid_id:
+                grids.append(grid_id)
+        elif role == Role.ADMIN:
             everything = True
         elif role != Role.MEMBER and path:
             paths.append(path)
@@ -99,7 +114,7 @@ def user_scope(user, action: str) -> Scope:
             member_id, org_id, group_id = own_record
             own = [org_id] + ([group_id] if group_id else [])
     cache[action] = Scope(everything=everything, paths=minimal_prefixes(paths),
-                          member_id=member_id, own_org_ids=tuple(own))
+                          member_id=member_id, own_org_ids=tuple(own), grid_ids=tuple(sorted(set(grids))))
     return cache[action]
 
 

@@ -36,6 +36,9 @@ PERSONAS = {
     "sibling": "Secretary of another branch of the same community",
     "member": "Ordinary member of the branch",
     "auditor": "Read-only auditor of the sub-district",
+    "grid": "Grid worker of one grid in that community",
+    "resident": "Resident of that grid (no member record)",
+    "team": "Leader of that community's service team",
 }
 
 EDUCATION_WEIGHTS = [

@@ -42,6 +42,9 @@ class Command(BaseCommand):
             from dangjian.transfers.demo import build_demo as build_transfers
 
             build_transfers(seed=seed)
+            from dangjian.grid.demo import build_demo as build_grid
+
+            build_grid(seed=seed)
         from dangjian.members.models import Member
 
         self.stdout.write(self.style.SUCCESS(

@@ -1,0 +1,2 @@
+"""URLs of the grids pages (see urls.py)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""URLs of the requests pages (see urls.py)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""URLs of the teams pages (see urls.py)."""
+urlpatterns = []

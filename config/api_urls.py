@@ -11,6 +11,8 @@ from rest_framework.routers import SimpleRouter
 from dangjian.care.api.views import HardshipCaseViewSet
 from dangjian.core.api import ObtainTokenView
 from dangjian.dues.api.views import DuesViewSet
+from dangjian.grid.api.grids import GridViewSet, HouseholdViewSet
+from dangjian.grid.api.requests import RequestViewSet
 from dangjian.members.api.lifecycle import LostContactCaseViewSet, ReserveCadreViewSet
 from dangjian.members.api.views import MemberViewSet
 from dangjian.organizations.api.views import OrganizationViewSet
@@ -29,6 +31,9 @@ router.register("recruitment", ApplicantViewSet, basename="recruitment")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("dues", DuesViewSet, basename="dues")
 router.register("hardship-cases", HardshipCaseViewSet, basename="hardship-case")
+router.register("requests", RequestViewSet, basename="request")
+router.register("grids", GridViewSet, basename="grid")
+router.register("households", HouseholdViewSet, basename="household")
 
 # Swagger UI's page carries one small inline <style> block (box sizing, margins): allow that
 # block alone, by its hash (a test checks the hash still matches the page).

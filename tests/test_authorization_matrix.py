@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from dangjian.care.services import hardship_case_open
 from dangjian.dues.tests.factories import matrix_samples as dues_samples
+from dangjian.grid.tests.request_samples import matrix_samples as request_samples
 from dangjian.members.models import Member
 from dangjian.organizations.models import LeadershipPost, Organization
 from dangjian.orglife.calendar import feed_token
@@ -29,12 +30,17 @@ from dangjian.transfers.tests.factories import matrix_samples as transfer_sample
 PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", "grid", "resident",
             "team", None]
 LOGGED_IN = set(PERSONAS) - {None}
+# Everyone with a place in the Party's organization (a subtree or a member record); grid staff, residents and
+# service team members have neither.
+PARTY = LOGGED_IN - {"grid", "resident", "team"}
 VIEWERS = {"admin", "city", "organizer", "community", "branch", "member", "auditor"}
 CHANGERS = {"admin", "city", "organizer", "community", "branch"}
 DELETERS = {"admin", "city", "organizer"}
 SECRETARIES_ANYWHERE = CHANGERS | {"sibling"}
 AUDITORS = {"admin", "city", "organizer", "auditor"}
-OVERSEERS = LOGGED_IN - {"member"}  # those with a subtree in view (overviews of organizational life)
+# Those with a subtree in view (overviews of organizational life): not ordinary members, grid staff, residents
+# or team members, whose scope is personal, one grid or one team.
+OVERSEERS = LOGGED_IN - {"member", "grid", "resident", "team"}
 EVERYONE = set(PERSONAS)
 
 # route name → (kind of object in the URL or None, personas whose GET answers 200, leak check)
@@ -86,8 +92,8 @@ MATRIX = {
     "members:duty_post_end": ("duty_post", CHANGERS, False),
     "members:pledge_progress": ("pledge", CHANGERS, False),
     "members:pledge_verdict": ("pledge", CHANGERS, False),
-    "members:commitments": (None, LOGGED_IN, True),
-    "members:anniversaries": (None, LOGGED_IN, True),
+    "members:commitments": (None, PARTY, True),
+    "members:anniversaries": (None, PARTY, True),
     "members:fifty_years": (None, OVERSEERS, True),
     "members:fifty_years_xlsx": (None, SECRETARIES_ANYWHERE, False),
     "members:cadres": (None, OVERSEERS, True),
@@ -129,7 +135,7 @@ MATRIX = {
     "notices:assignment_report": ("assignment", CHANGERS, False),
     "notices:inbox": (None, LOGGED_IN, True),
     "notices:inbox_read": (None, "method", False),
-    "orglife:list": (None, LOGGED_IN, True),
+    "orglife:list": (None, PARTY, True),
     "orglife:plan": (None, SECRETARIES_ANYWHERE, False),
     "orglife:detail": ("meeting", VIEWERS, False),
     "orglife:record": ("meeting", CHANGERS, False),
@@ -145,17 +151,17 @@ MATRIX = {
     "orglife:courses": (None, LOGGED_IN, False),
     "orglife:course_publish": (None, SECRETARIES_ANYWHERE, False),
     "orglife:course_finish": ("course", "method", False),
-    "orglife:course_material": ("course", LOGGED_IN - {"sibling"}, False),
+    "orglife:course_material": ("course", PARTY - {"sibling"}, False),
     "orglife:notes": (None, LOGGED_IN, True),
     "orglife:note_review": ("note", "method", False),
     "orglife:home_delivery": ("member", CHANGERS, False),
-    "orglife:appraisals": (None, LOGGED_IN, True),
-    "orglife:elections": (None, LOGGED_IN, True),
+    "orglife:appraisals": (None, PARTY, True),
+    "orglife:elections": (None, PARTY, True),
     "orglife:election": ("election", VIEWERS, False),
     "orglife:appraisal": ("appraisal", VIEWERS, False),
     "orglife:self_review": ("appraisal_entry", {"member"}, False),
     "orglife:feed": ("feed", EVERYONE, False),
-    "recruitment:dashboard": (None, LOGGED_IN, True),
+    "recruitment:dashboard": (None, PARTY, True),
     "recruitment:create": (None, SECRETARIES_ANYWHERE, False),
     "recruitment:detail": ("applicant", VIEWERS, False),  # the member persona is the file's mentor
     "recruitment:edit": ("applicant", CHANGERS, False),
@@ -227,6 +233,23 @@ MATRIX = {
     "v1:dues-list": (None, LOGGED_IN, False),  # scoping checked in dangjian/dues/tests/test_api.py
     "v1:dues-detail": ("dues_payment", VIEWERS - {"member"}, False),
     "v1:dues-calculate": (None, LOGGED_IN, False),  # ?category=employed&base=3000
+    # Requests (grid helper B): staff pages, resident pages, the requests API.
+    "grid:requests": (None, OVERSEERS - {"member", "resident"}, True),
+    "grid:request_new": (None, {"admin", "city", "organizer", "community", "grid"}, False),
+    "grid:request": ("service_request", {"admin", "city", "organizer", "community", "auditor", "grid", "team"}, False),
+    "grid:request_step": ("service_request", "method", False),
+    "grid:request_reveal": ("service_request", "method", False),
+    "grid:request_attachment": ("request_attachment", {"admin", "city", "organizer", "community", "auditor", "grid",
+                                                       "team"}, False),
+    "grid:supervision": (None, SECRETARIES_ANYWHERE, False),
+    "grid:my_requests": (None, LOGGED_IN, False),
+    "grid:my_request_new": (None, LOGGED_IN, False),
+    "grid:my_request": ("own_request", {"resident"}, False),
+    "v1:request-list": (None, LOGGED_IN, False),
+    "v1:request-detail": ("service_request", {"admin", "city", "organizer", "community", "auditor", "grid", "team"},
+                          False),
+    "v1:request-transitions": ("service_request", {"admin", "city", "organizer", "community", "auditor", "grid",
+                                                   "team"}, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -279,6 +302,7 @@ def sample_objects(personas):
         **transfer_samples(personas, branch),
         **dues_samples(personas, branch, member),
         **member_follow_up_samples(branch, member),
+        **request_samples(personas),
     }
 
 
@@ -351,6 +375,8 @@ def url_for(name, kind, objects):
         kwargs["field"] = "id_number"
     if name == "recruitment:step":
         kwargs["number"] = 2
+    if name == "grid:request_step":
+        kwargs["action"] = "accept"
     return reverse(name, kwargs=kwargs)
 
 

@@ -222,3 +222,8 @@ LOGGING = {
 
 # Exports at most this many rows are written at once; larger ones go to the worker.
 EXPORT_INLINE_LIMIT = int(os.environ.get("EXPORT_INLINE_LIMIT", "2000"))
+
+# Open311 GeoReport v2 (/open311/v2/, see docs/open311.md): the jurisdiction answered for, and
+# how many calls one address (or, for filing, one API key) may make per minute.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "linjiang.gov.cn")
+OPEN311_RATE = {"post": os.environ.get("OPEN311_RATE_POST", "60/min"), "get": os.environ.get("OPEN311_RATE_GET", "600/min")}

@@ -147,6 +147,7 @@ CHANGE_LABELS = {
     "sources": _("merged organizations"),
     "field": _("field"),
     "role": _("role"),
+    "user": _("user"),
     "post": _("post"),
     "member": _("member"),
     "count": _("count"),

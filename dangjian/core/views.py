@@ -26,6 +26,12 @@ WORKBENCH_SOURCES: list[str] = [
     "dangjian.recruitment.selectors.workbench_items",
     "dangjian.members.selectors.workbench_items",
     "dangjian.dues.selectors.workbench_items",
+    "dangjian.grid.workbench.items",
+]
+# Functions that add the user's own items once, whatever organizations they oversee (also for users
+# with none, such as residents and team members): ``f(*, user, today) -> list[dict]``.
+PERSONAL_WORKBENCH_SOURCES: list[str] = [
+    "dangjian.grid.workbench.personal_items",
 ]
 
 
@@ -46,6 +52,8 @@ def home(request):
         todos += _orglife_todos(root, request.user, today)
         for source in WORKBENCH_SOURCES:
             todos += import_string(source)(root=root, user=request.user, today=today)
+    for source in PERSONAL_WORKBENCH_SOURCES:
+        todos += import_string(source)(user=request.user, today=today)
     todos.sort(key=lambda t: (t["when"] is None, t["when"] or datetime.date.max))
     return render(request, "core/home.html", {
         "nav": "home", "roots": roots, "todos": todos, "figures": figures, "today": today,

@@ -241,8 +241,19 @@ def request_transition(*, request: ServiceRequest, action: str, actor, note: str
         raise ValidationError({"note": _("Please give a reason.")})
     now = at or timezone.now()
     with transaction.atomic():
-        locked = ServiceRequest.objects.select_for_update().select_related("organization", "category", "team").get(
-            pk=request.pk)
+        # Lock the request row only (of=self): PostgreSQL refuses FOR UPDATE on the outer join to
+        # the optional team, and locking the community or category rows would serialize requests.
+        rows = ServiceRequest.objects.select_for_update(of=("self",)).select_related("organization", "category",
+                                                                                      "team")
+        into = params.get("into")
+        if action == A.MERGE and into is not None and into.pk != request.pk:
+            # A merge writes to the request merged into as well: lock both, in the order of their
+            # ids (two requests merged into each other at once would deadlock, or both be merged),
+            # and check the fresh row.
+            found = {row.pk: row for row in rows.filter(pk__in=[request.pk, into.pk]).order_by("pk")}
+            locked, params["into"] = found[request.pk], found.get(into.pk)
+        else:
+            locked = rows.get(pk=request.pk)
         if expected_status and locked.status != expected_status:
             raise ValidationError(_("Someone else has just changed this request; please look at it again."))
         if locked.status not in step.sources:

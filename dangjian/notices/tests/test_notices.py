@@ -249,7 +249,7 @@ def test_failures_are_logged_not_raised(personas, caplog):
         "dangjian.notices.channels.InAppChannel",
     ]
     with override_settings(NOTIFICATION_CHANNELS=channels):
-        failures = deliver([personas["member"], personas["branch"]], title="t", body="b", url="/")
+        failures = deliver([personas["member"], personas["branch"]], title="t", body="b", url="/notices/")
     assert failures == 2
     assert "WebhookChannel" in caplog.text
     assert inbox_owners() == {"member", "branch"}  # the other channel still delivered

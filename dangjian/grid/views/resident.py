@@ -1,0 +1,126 @@
+"""A resident's own pages (我的诉求): file a request, follow it in plain words, rate it when done.
+Any signed-in user is a resident here; each sees only the requests they filed (404 otherwise)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from dangjian.core.forms import add_service_errors
+from dangjian.organizations.models import Organization
+
+from ..choices import Channel, RequestAction, RequestStatus
+from ..forms_requests import RateForm, ResidentRequestForm
+from ..models import Grid, ServiceRequest
+from ..selectors_requests import own_requests, plain_status
+from ..services_requests import request_file_with_photo
+from ..workflow import request_transition
+
+# Steps a resident reads about (no staff names: the team's name at most).
+PLAIN_STEP = {
+    RequestAction.FILE: gettext_lazy("You filed the request"),
+    RequestAction.ACCEPT: gettext_lazy("The community took it in"),
+    RequestAction.DECLINE: gettext_lazy("The community did not take it in"),
+    RequestAction.REGISTER: gettext_lazy("Registered"),
+    RequestAction.DISPATCH: gettext_lazy("Given to a service team"),
+    RequestAction.HANDLE: gettext_lazy("The team reports it handled"),
+    RequestAction.SEND_BACK: gettext_lazy("Passed on to another team"),
+    RequestAction.EXTEND: gettext_lazy("More time was given to solve it"),
+    RequestAction.PARK: gettext_lazy("Put on hold for a longer plan"),
+    RequestAction.RESUME: gettext_lazy("Work resumed"),
+    RequestAction.ESCALATE: gettext_lazy("Passed to the sub-district team"),
+    RequestAction.CHECK: gettext_lazy("The community checked the result"),
+    RequestAction.REJECT: gettext_lazy("The community asked for more work"),
+    RequestAction.CLOSE: gettext_lazy("Closed"),
+    RequestAction.RATE: gettext_lazy("Rated"),
+    RequestAction.REDO: gettext_lazy("Being redone"),
+    RequestAction.MERGE: gettext_lazy("Joined with a report of the same problem"),
+    RequestAction.CALLBACK: gettext_lazy("The sub-district called you back"),
+}
+# Steps a resident does not see in their timeline.
+HIDDEN_STEPS = {RequestAction.SUPERVISE, RequestAction.REGISTER}
+
+
+def _own(request, pk) -> ServiceRequest:
+    try:
+        return own_requests(request.user).get(pk=pk)
+    except (ServiceRequest.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def my_requests(request):
+    rows = list(own_requests(request.user).order_by("-reported_at", "-id")[:100])
+    for r in rows:
+        r.plain = plain_status(r.status)
+    return render(request, "grid/resident/list.html", {"nav": "my_requests", "rows": rows})
+
+
+@login_required
+def my_request_new(request):
+    community = None
+    if request.GET.get("community", "").isdigit():
+        community = Organization.objects.filter(pk=request.GET["community"], grids__active=True).first()
+    form = ResidentRequestForm(request.POST or None, request.FILES or None, community=community)
+    form.fields["community"].widget.attrs["hx-get"] = reverse("grid:my_request_new")
+    if not form.fields["community"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["building"].grid.organization_id != data["community"].pk or not Grid.objects.filter(
+                pk=data["building"].grid_id, active=True).exists():
+            form.add_error("building", _("Please choose a building of the community."))
+        else:
+            try:
+                created = request_file_with_photo(
+                    actor=request.user, photo=data.get("photo"), channel=Channel.RESIDENT,
+                    category=data["category"], description=data["description"], building=data["building"],
+                    contact_name=(request.user.get_full_name() or "")[:50],
+                    contact_phone=data.get("contact_phone") or "")
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Thank you. Your request #%(id)s has been sent to the community.")
+                                 % {"id": created.pk})
+                return redirect("grid:my_request", pk=created.pk)
+    return render(request, "grid/resident/new.html", {"nav": "my_requests", "form": form})
+
+
+@login_required
+def my_request(request, pk):
+    """One of the resident's requests: where it stands, its steps in plain words, the rating form."""
+    r = _own(request, pk)
+    form = RateForm(request.POST or None) if r.status == RequestStatus.CLOSED else None
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("This request cannot be rated now."))
+            return redirect("grid:my_request", pk=r.pk)
+        if form.is_valid():
+            try:
+                request_transition(request=r, action=RequestAction.RATE, actor=request.user,
+                                   note=form.cleaned_data["note"], expected_status=RequestStatus.CLOSED,
+                                   satisfaction=form.cleaned_data["satisfaction"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied:
+                raise
+            else:
+                messages.success(request, _("Thank you for your rating."))
+                return redirect("grid:my_request", pk=r.pk)
+    steps = [{"at": t.at, "text": str(PLAIN_STEP.get(t.action, t.get_action_display())),
+              "team": t.team.name if t.team and t.action in (RequestAction.DISPATCH, RequestAction.ESCALATE,
+                                                              RequestAction.HANDLE) else "",
+              "note": t.note if t.action in (RequestAction.DECLINE, RequestAction.HANDLE, RequestAction.PARK)
+              else ""}
+             for t in r.transitions.select_related("team").order_by("at", "id") if t.action not in HIDDEN_STEPS]
+    return render(request, "grid/resident/detail.html", {
+        "nav": "my_requests", "r": r, "plain": plain_status(r.status), "steps": steps, "form": form,
+        "ratings": list(r.ratings.filter(kind="first")), "photos": list(r.attachments.all()),
+    })

@@ -12,6 +12,7 @@ from dangjian.care.api.views import HardshipCaseViewSet
 from dangjian.core.api import ObtainTokenView
 from dangjian.dues.api.views import DuesViewSet
 from dangjian.grid.api.grids import GridViewSet, HouseholdViewSet
+from dangjian.grid.api.indicators import RequestIndicatorsView
 from dangjian.grid.api.requests import RequestViewSet
 from dangjian.members.api.lifecycle import LostContactCaseViewSet, ReserveCadreViewSet
 from dangjian.members.api.views import MemberViewSet
@@ -43,6 +44,7 @@ docs_view = csp_update({"style-src": [SWAGGER_STYLE_HASH]})(SpectacularSwaggerSp
 app_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("compliance/", ComplianceView.as_view(), name="compliance"),
+    path("request-indicators/", RequestIndicatorsView.as_view(), name="request-indicators"),
     path("", include(router.urls)),
 ]
 

@@ -234,7 +234,7 @@ MATRIX = {
     "v1:dues-detail": ("dues_payment", VIEWERS - {"member"}, False),
     "v1:dues-calculate": (None, LOGGED_IN, False),  # ?category=employed&base=3000
     # Requests (grid helper B): staff pages, resident pages, the requests API.
-    "grid:requests": (None, OVERSEERS - {"member", "resident"}, True),
+    "grid:requests": (None, OVERSEERS | {"grid", "team"}, True),
     "grid:request_new": (None, {"admin", "city", "organizer", "community", "grid"}, False),
     "grid:request": ("service_request", {"admin", "city", "organizer", "community", "auditor", "grid", "team"}, False),
     "grid:request_step": ("service_request", "method", False),
@@ -250,6 +250,17 @@ MATRIX = {
                           False),
     "v1:request-transitions": ("service_request", {"admin", "city", "organizer", "community", "auditor", "grid",
                                                    "team"}, False),
+    # Open311 (grid helper C): the client admin pages, and the public GeoReport v2 endpoints (no login,
+    # answered as JSON for one demo request; personal data kept out is checked in dangjian/grid/tests/test_open311.py).
+    "grid:clients": (None, DELETERS, False),
+    "grid:client_new": (None, DELETERS, False),
+    "grid:client_revoke": (None, "method", False),
+    "open311:discovery": ("open311", EVERYONE, False),
+    "open311:services": ("open311", EVERYONE, False),
+    "open311:service_definition": ("open311", EVERYONE, False),
+    "open311:requests": ("open311", EVERYONE, False),
+    "open311:request": ("open311", EVERYONE, False),
+    "open311:token": ("open311", EVERYONE, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -366,6 +377,10 @@ def url_for(name, kind, objects):
         return f"{reverse(name)}?category=employed&base=3000"
     if name == "v1:compliance":
         return f"{reverse(name)}?org={objects[kind].pk}&year={timezone.localdate().year}"
+    if name == "grid:client_revoke":  # POST only: refused before the client is looked up
+        return reverse(name, args=[0])
+    if kind == "open311":
+        return open311_url(name, objects["service_request"])
     if kind is None:
         return reverse(name)
     if kind == "feed":  # the feed's token names the branch secretary; anyone holding it reads it
@@ -377,6 +392,18 @@ def url_for(name, kind, objects):
         kwargs["number"] = 2
     if name == "grid:request_step":
         kwargs["action"] = "accept"
+    return reverse(name, kwargs=kwargs)
+
+
+def open311_url(name, request):
+    """A public Open311 endpoint in JSON (grid helper C), about the sample request where it names one."""
+    kwargs = {"fmt": "json"}
+    if name == "open311:service_definition":
+        kwargs["code"] = "safety"
+    elif name == "open311:request":
+        kwargs["pk"] = request.pk
+    elif name == "open311:token":
+        kwargs["token"] = request.token
     return reverse(name, kwargs=kwargs)
 
 

@@ -162,12 +162,13 @@ def _request_counts(kind, units, start, end):
                                                                 at__lt=end))
     rated = Exists(RequestRating.objects.filter(request=OuterRef("pk"), kind=RatingKind.FIRST))
     called_back = Exists(RequestRating.objects.filter(request=OuterRef("pk"), kind=RatingKind.CALLBACK, at__lt=end))
-    due = Q(resolution_due_at__gte=start, resolution_due_at__lt=end) & ~Q(
-        status__in=(RequestStatus.MERGED, RequestStatus.DECLINED))
-    registered = Q(registered_at__gte=start, registered_at__lt=end)
+    counted = ~Q(status__in=(RequestStatus.MERGED, RequestStatus.DECLINED))
+    due = Q(resolution_due_at__gte=start, resolution_due_at__lt=end) & counted
+    registered = Q(registered_at__gte=start, registered_at__lt=end) & counted
     closed_in_month = Q(first_close__gte=start, first_close__lt=end)
     sampled = Q(callback_due=True, first_close__lt=end)
-    relevant = (Q(resolution_due_at__gte=start, resolution_due_at__lt=end) | registered
+    relevant = (Q(resolution_due_at__gte=start, resolution_due_at__lt=end)
+                | Q(registered_at__gte=start, registered_at__lt=end)
                 | Q(closed_at__gte=start) | Q(callback_due=True, closed_at__isnull=False))
     rows = (ServiceRequest.objects.filter(_unit_filter(kind, units)).filter(relevant)
             .annotate(first_close=_first_close()).values(key).order_by()
@@ -205,7 +206,7 @@ def _rating_counts(kind, units, start, end):
             .annotate(rated=Count("pk", filter=first), satisfied=Count("pk", filter=first & satisfied),
                       partly=Count("pk", filter=first & partly),
                       own=Count("pk", filter=own), own_satisfied=Count("pk", filter=own & satisfied),
-                      assisted=Count("pk", filter=assisted), assisted_satisfied=Count("pk", filter=assisted & satisfied),
+                      helped=Count("pk", filter=assisted), assisted_satisfied=Count("pk", filter=assisted & satisfied),
                       callbacks=Count("pk", filter=compared),
                       callbacks_differ=Count("pk", filter=compared & ~Q(
                           satisfaction=Subquery(earlier_first.values("satisfaction")[:1])))))
@@ -276,7 +277,7 @@ def compute(kind: str, units: list[Unit], month: datetime.date, *, links: bool =
             "rework": (g("redone", 0), g("closes", 0)),
             "satisfaction": (g("satisfied", 0), g("rated", 0)),
             "satisfaction_own": (g("own_satisfied", 0), g("own", 0)),
-            "satisfaction_assisted": (g("assisted_satisfied", 0), g("assisted", 0)),
+            "satisfaction_assisted": (g("assisted_satisfied", 0), g("helped", 0)),
             "partly_satisfied": (g("partly", 0), g("rated", 0)),
             "rated_share": (g("closed_rated", 0), g("closed", 0)),
             "callback_gap": (g("callbacks_differ", 0), g("callbacks", 0)),
@@ -339,10 +340,7 @@ def breakdown_units(root: Organization, by: str) -> list[Unit]:
         teams = ServiceTeam.objects.filter(subtree_q(root), active=True).order_by("organization__path", "level", "name")
         return [Unit("team", t) for t in teams]
     orgs = Organization.objects.filter(path__startswith=root.path)
-    if by == "community":
-        orgs = orgs.filter(community_q())
-    else:
-        orgs = orgs.filter(service_teams__level=TeamLevel.SUBDISTRICT)
+    orgs = orgs.filter(community_q() if by == "community" else Q(service_teams__level=TeamLevel.SUBDISTRICT))
     orgs = orgs.distinct().order_by("path").only("pk", "path", "name", "short_name", "depth")
     return [Unit("org", o) for o in orgs]
 

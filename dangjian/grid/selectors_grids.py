@@ -16,7 +16,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from dangjian.accounts.models import RoleAssignment
 from dangjian.core.access import Role, user_scope
@@ -120,8 +120,9 @@ def buildings_with_counts(grid: Grid):
 def households_needing_visit(grid: Grid, today: datetime.date, days: int = VISIT_DUE_DAYS):
     """Households living in the grid with no visit in the last ``days`` days, longest first."""
     since = today - datetime.timedelta(days=days)
+    recent = GridVisit.objects.filter(household=OuterRef("pk"), visited_on__gt=since, visited_on__lte=today)
     return (Household.objects.filter(building__grid=grid, active=True)
-            .exclude(visits__visited_on__gt=since)
+            .exclude(Exists(recent))
             .annotate(last_visit=Max("visits__visited_on"))
             .select_related("building").defer("contact_phone")
             .order_by("last_visit", "building__name", "room"))

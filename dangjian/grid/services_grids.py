@@ -3,6 +3,7 @@ reads of tagged households, and the visit log."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -266,9 +267,11 @@ def household_read(*, actor, household: Household) -> None:
 
 
 def households_listed(*, actor, filters: dict, count: int, grid: Grid | None = None) -> None:
-    """Log one read of a list of households filtered by tag, with the filter and how many were shown."""
+    """Log one read of a list of households filtered by tag, with the filters (as a query string)
+    and how many households matched."""
+    query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
     audit_log(actor=actor, action="household.read", obj=grid, organization=grid.organization if grid else None,
-              changes={"filters": filters, "count": count})
+              changes={"filters": query, "count": count})
 
 
 # Visits --------------------------------------------------------------------------------------

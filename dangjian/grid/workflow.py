@@ -76,7 +76,8 @@ TRANSITIONS: dict[str, Step] = {
     A.CHECK: Step((S.HANDLED,), S.CHECKED, (OWNER,)),
     A.REJECT: Step((S.HANDLED,), S.DISPATCHED, (OWNER,), reason_required=True),
     A.CLOSE: Step((S.CHECKED,), S.CLOSED, (OWNER,)),
-    A.RATE: Step((S.CLOSED,), S.RATED, (R.RESIDENT, R.GRID_WORKER), params=("satisfaction",)),
+    # The resident rates; a grid worker or the community may record the rating on their behalf ("assisted").
+    A.RATE: Step((S.CLOSED,), S.RATED, (R.RESIDENT, R.GRID_WORKER, R.DISPATCHER), params=("satisfaction",)),
     A.REDO: Step((S.RATED,), S.DISPATCHED, (R.SYSTEM, OWNER), reason_required=True),
     A.MERGE: Step((S.REPORTED, S.ACCEPTED, S.REGISTERED), S.MERGED, (OWNER,), params=("into",)),
     A.SUPERVISE: Step(tuple(s for s in OPEN if s != S.PARKED), None, (R.SUBDISTRICT, R.SYSTEM),
@@ -334,7 +335,8 @@ def team_for(request, level: str) -> ServiceTeam | None:
     prefixes = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
     teams = list(ServiceTeam.objects.filter(level=level, active=True, organization__path__in=prefixes)
                  .select_related("organization").prefetch_related("categories"))
-    teams.sort(key=lambda t: -len(t.organization.path))
+    # Nearest first; at the same organization a team made for the category before the catch-all default team.
+    teams.sort(key=lambda t: (-len(t.organization.path), t.is_default, t.pk))
     for team in teams:
         if any(c.pk == request.category_id for c in team.categories.all()):
             return team
@@ -466,7 +468,7 @@ def _satisfaction(value):
 
 def _rate(request, *, capacity, actor, note, now, satisfaction=None, **kw):
     value = _satisfaction(satisfaction)
-    assisted = capacity == R.GRID_WORKER
+    assisted = capacity != R.RESIDENT
     RequestRating.objects.create(request=request, kind=RatingKind.FIRST, satisfaction=value, assisted=assisted,
                                  rated_by=actor if _real(actor) else None, note=note[:500], at=now)
     request.satisfaction, request.rating_assisted = value, assisted

@@ -81,7 +81,7 @@ def nearest_building(organization, lat: Decimal, long: Decimal) -> Building | No
     window = Decimal(NEAR_METRES / METRES_PER_DEGREE * 2).quantize(Decimal("0.000001"))
     candidates = buildings_of(organization).filter(
         lat__isnull=False, long__isnull=False, lat__range=(lat - window, lat + window),
-        long__range=(long - window * 2, long + window * 2)).values_list("pk", "lat", "long")
+        long__range=(long - window * 2, long + window * 2)).order_by("pk").values_list("pk", "lat", "long")
     scale = math.cos(math.radians(float(lat)))
     best, best_distance = None, None
     for pk, b_lat, b_long in candidates:

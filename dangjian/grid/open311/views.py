@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +24,6 @@ from .keys import client_for_key
 from .limits import check_rate
 from .parsing import MAX_ROWS, parse_filing, parse_token, search_filter
 
-log = logging.getLogger(__name__)
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this endpoint's document last changed (the discovery's ``changeset``).
 CHANGESET = timezone.make_aware(datetime.datetime(2026, 11, 1))

@@ -64,7 +64,9 @@ def _households(rng, building, count):
     Household.objects.bulk_create(rows)
 
 
-def _grid(rng, community: Organization, number: int, households: int, code: str) -> Grid:
+def _grid(rng, community: Organization, number: int, households: int, code: str, *, offset: int = 0) -> Grid:
+    """A grid with its buildings of 24 households each; ``offset`` (the community's place in the
+    sub-district) keeps the communities apart on the map."""
     grid = Grid.objects.create(organization=community, name=f"{community.name.removesuffix('党委')}第{number}网格",
                                code=code, description="约百户居民，网格长每周巡查一遍。")
     estate = rng.choice(["锦江花园", "滨江苑", "和平里", "幸福家园", "丽水湾", "翠柳小区"])
@@ -73,7 +75,8 @@ def _grid(rng, community: Organization, number: int, households: int, code: str)
         building = Building.objects.create(
             grid=grid, name=f"{estate}{number * 10 + b + 1}号楼", address=f"江滨路{100 + number * 20 + b}号",
             kind=BuildingKind.RESIDENTIAL, floors=6,
-            lat=round(30.5 + number * 0.002 + b * 0.0003, 6), long=round(114.3 + number * 0.002, 6))
+            lat=round(30.5 + offset * 0.01 + number * 0.002 + b * 0.0003, 6),
+            long=round(114.3 + offset * 0.01 + number * 0.002, 6))
         _households(rng, building, per_building)
     return grid
 
@@ -132,7 +135,8 @@ def build_demo(*, seed: int = 1, today: datetime.date | None = None):
                            unit_name="江滨城管中队"),
             ])
             count = 3 if name == "滨河" else 2
-            grids[name] = [_grid(rng, community, n + 1, 96 if name == "滨河" else 48, f"JB{c_index + 1:02d}{n + 1:02d}")
+            grids[name] = [_grid(rng, community, n + 1, 96 if name == "滨河" else 48, f"JB{c_index + 1:02d}{n + 1:02d}",
+                                 offset=c_index)
                            for n in range(count)]
         first = grids["滨河"][0]
         worker = _user("grid", "王网格")

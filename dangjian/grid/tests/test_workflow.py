@@ -1,0 +1,116 @@
+"""The workflow engine's rules beyond the main line: who may take which step, deadlines in hours
+and in years without calendar data, send-backs handing a request to the default team, and ratings."""
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from dangjian.grid.choices import RequestStatus, Satisfaction, SupervisionReason
+from dangjian.grid.models import Building, RequestCategory, ServiceTeam, Supervision
+from dangjian.grid.workflow import TRANSITIONS, allowed_actions, request_file, request_transition
+
+pytestmark = pytest.mark.django_db
+
+
+def at(text: str) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.fromisoformat(text))
+
+
+@pytest.fixture
+def building():
+    return Building.objects.filter(grid__name="滨河社区第1网格").order_by("pk").first()
+
+
+def filed(personas, building, code="environment", when="2026-11-16T09:00", **kw):
+    return request_file(actor=personas["grid"], channel="grid_worker", category=RequestCategory.objects.get(code=code),
+                        building=building, description="测试诉求", at=at(when), **kw)
+
+
+def walk(request, personas, steps, when="2026-11-16T10:00"):
+    for action in steps:
+        request = request_transition(request=request, action=action, actor=personas["community"], at=at(when))
+    return request
+
+
+def test_urgent_requests_run_on_clock_hours(personas, building):
+    request = filed(personas, building, code="safety", urgency="urgent", when="2026-10-01T22:00")
+    assert request.stage_due_at == at("2026-10-01T22:30")  # 30 minutes to accept, holiday or not
+    request = walk(request, personas, ["accept", "register"], when="2026-10-01T22:10")
+    assert request.resolution_due_at == at("2026-10-02T00:10")
+
+
+def test_a_category_can_have_its_own_deadlines(personas, building):
+    request = walk(filed(personas, building, code="water_power_gas", urgency="general"), personas,
+                   ["accept", "register"])
+    assert request.resolution_due_at == at("2026-11-17T10:00")  # 24 hours, not seven working days
+
+
+def test_deadlines_in_a_year_without_calendar_data_are_provisional(personas, building):
+    request = walk(filed(personas, building, when="2026-12-28T09:00"), personas, ["accept", "register"],
+                   when="2026-12-28T10:00")
+    assert request.resolution_due_provisional is True
+    assert request.resolution_due_at.year == 2027
+
+
+def test_send_backs_hand_the_request_to_the_default_team(personas, building, org):
+    specific = ServiceTeam.objects.create(organization=org["community"], name="滨河物业协调组", level="community")
+    specific.categories.set([RequestCategory.objects.get(code="environment")])
+    default = ServiceTeam.objects.get(name="滨河社区服务团队")
+    specific.members.create(name="赵下沉", unit_kind="community", user=personas["team"])
+    request = walk(filed(personas, building), personas, ["accept", "register", "dispatch"])
+    assert request.team == specific  # the team made for the category, before the default one
+    request = request_transition(request=request, action="send_back", actor=personas["team"], note="不归我们管",
+                                 at=at("2026-11-16T11:00"))
+    assert request.status == RequestStatus.REGISTERED and request.bounce_count == 1 and request.team is None
+    for team in (specific, default, specific):  # sent again, then handed from team to team
+        request = request_transition(request=request, action="dispatch", actor=personas["community"], team=team,
+                                     at=at("2026-11-16T11:30"))
+    assert request.bounce_count == 3  # each owner change counts as well
+    # Sent back once more: past the limit (3) the default team owns it, with a supervision notice.
+    request = request_transition(request=request, action="send_back", actor=personas["team"], note="还是不归我们管",
+                                 at=at("2026-11-16T13:00"))
+    assert request.status == RequestStatus.DISPATCHED and request.team == default
+    assert Supervision.objects.filter(request=request, reason=SupervisionReason.BOUNCED).exists()
+    assert request.transitions.last().action == "dispatch" and request.transitions.last().actor_role == "system"
+
+
+def test_each_capacity_takes_only_its_steps(personas, building):
+    request = filed(personas, building)
+    assert allowed_actions(personas["community"], request) == ["accept", "decline", "merge"]
+    assert allowed_actions(personas["grid"], request) == []
+    assert allowed_actions(personas["resident"], request) == []
+    assert allowed_actions(personas["sibling"], request) == []
+    with pytest.raises(PermissionDenied):
+        request_transition(request=request, action="accept", actor=personas["sibling"])
+    request = walk(request, personas, ["accept", "register", "dispatch"])
+    assert set(allowed_actions(personas["team"], request)) == {"handle", "send_back", "escalate"}
+    assert "supervise" in allowed_actions(personas["organizer"], request)
+    with pytest.raises(ValidationError):
+        request_transition(request=request, action="accept", actor=personas["community"])  # not from dispatched
+
+
+def test_the_resident_rates_their_own_request_and_it_is_not_assisted(personas, building):
+    request = request_file(actor=personas["resident"], channel="resident", building=building, description="路灯坏了",
+                           category=RequestCategory.objects.get(code="public_facilities"), at=at("2026-11-16T08:00"))
+    request = walk(request, personas, ["accept", "register", "dispatch"])
+    for action in ("handle", "check", "close"):
+        request = request_transition(request=request, action=action, actor=personas["community"], note="已修好",
+                                     at=at("2026-11-17T09:00"))
+    assert allowed_actions(personas["resident"], request) == ["rate"]
+    request = request_transition(request=request, action="rate", actor=personas["resident"],
+                                 satisfaction=Satisfaction.PARTLY)
+    assert request.status == RequestStatus.RATED and request.rating_assisted is False
+
+
+def test_decline_and_failed_check_need_reasons(personas, building):
+    request = filed(personas, building)
+    with pytest.raises(ValidationError):
+        request_transition(request=request, action="decline", actor=personas["community"])
+    request = request_transition(request=request, action="decline", actor=personas["community"], note="不属于社区事务")
+    assert request.status == RequestStatus.DECLINED and not request.is_open
+
+
+def test_the_table_names_every_step_once():
+    assert {step.target for step in TRANSITIONS.values()} - {None} <= set(RequestStatus.values)
+    assert all(step.sources for step in TRANSITIONS.values())

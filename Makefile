@@ -8,12 +8,13 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: help install assets messages migrate demo serve test test-fast lint bench clean
+.PHONY: help install assets messages migrate demo serve test test-fast lint bench bench-requests clean
 
 help:
 	@echo "make demo   set up everything and serve the demo city on http://127.0.0.1:8000/"
 	@echo "make test   set up what tests need and run the whole suite"
 	@echo "make bench  benchmarks on PostgreSQL with the large data set (see docs/benchmarks.md)"
+	@echo "make bench-requests  residents' requests filed and dispatched under load (gunicorn, PostgreSQL; ~2 min)"
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
@@ -66,6 +67,10 @@ lint: install
 
 bench: install assets
 	$(PYTHON) -m bench.run
+
+# Builds its own small data set in dangjian_bench_grid (BENCH_GRID_DATABASE_URL); see docs/benchmarks.md.
+bench-requests: install
+	$(PYTHON) -m bench.requests_load
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 dangjian/static/vendor

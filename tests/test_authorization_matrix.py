@@ -42,6 +42,12 @@ AUDITORS = {"admin", "city", "organizer", "auditor"}
 # or team members, whose scope is personal, one grid or one team.
 OVERSEERS = LOGGED_IN - {"member", "grid", "resident", "team"}
 EVERYONE = set(PERSONAS)
+# Grids (area A): the sample grid is 滨河's first grid, worked by the ``grid`` persona.
+GRID_MANAGERS = {"admin", "city", "organizer", "community"}
+GRID_SEERS = GRID_MANAGERS | {"auditor", "grid"}
+GRID_WORKERS = GRID_MANAGERS | {"grid"}
+# Sample objects the grid worker sees: a page there they may not use answers 403, not 404.
+GRID_KINDS = {"grid", "building", "household"}
 
 # route name → (kind of object in the URL or None, personas whose GET answers 200, leak check)
 # "method" marks routes that only accept POST: every GET must be refused.
@@ -261,6 +267,38 @@ MATRIX = {
     "open311:requests": ("open311", EVERYONE, False),
     "open311:request": ("open311", EVERYONE, False),
     "open311:token": ("open311", EVERYONE, False),
+    # Grids, buildings, households, visits, grid staff (area A)
+    "grid:mine": (None, LOGGED_IN, False),
+    "grid:grids": (None, GRID_SEERS | {"branch", "sibling"}, True),  # secretaries see an empty list
+    "grid:grid_create": (None, GRID_MANAGERS, False),
+    "grid:grid": ("grid", GRID_SEERS, False),
+    "grid:grid_edit": ("grid", GRID_MANAGERS, False),
+    "grid:building_add": ("grid", GRID_MANAGERS, False),
+    "grid:building_edit": ("building", GRID_MANAGERS, False),
+    "grid:staff": ("grid", GRID_MANAGERS, False),
+    "grid:households": ("grid", GRID_SEERS, False),
+    "grid:household": ("household", GRID_SEERS, False),
+    "grid:household_add": ("grid", GRID_WORKERS, False),
+    "grid:household_edit": ("household", GRID_WORKERS, False),
+    "grid:household_reveal": ("household", "method", False),
+    "grid:visit_add": ("grid", GRID_WORKERS, False),
+    "v1:grid-list": (None, LOGGED_IN, True),
+    "v1:grid-detail": ("grid", GRID_SEERS, False),
+    "v1:household-list": (None, LOGGED_IN, True),
+    "v1:household-detail": ("household", GRID_SEERS, False),
+    # Teams, categories and indicators (area D): the sample team is a fresh team of 滨河社区 that the
+    # ``team`` persona is not on; categories are for administrators.
+    "grid:teams": (None, OVERSEERS | {"team"}, False),
+    "grid:team_create": (None, {"admin", "city", "organizer", "community"}, False),
+    "grid:team": ("service_team", {"admin", "city", "organizer", "community", "auditor"}, False),
+    "grid:team_edit": ("service_team", {"admin", "city", "organizer", "community"}, False),
+    "grid:team_member_add": ("service_team", {"admin", "city", "organizer", "community"}, False),
+    "grid:team_member_edit": ("team_member", {"admin", "city", "organizer", "community"}, False),
+    "grid:categories": (None, {"admin"}, False),
+    "grid:category_create": (None, {"admin"}, False),
+    "grid:category_edit": (None, {"admin"}, False),  # the first category (see url_for)
+    "grid:indicators": (None, OVERSEERS, False),
+    "v1:request-indicators": ("org", VIEWERS - {"member"}, False),  # ?org=<the branch>&month=<this month>
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -313,8 +351,30 @@ def sample_objects(personas):
         **transfer_samples(personas, branch),
         **dues_samples(personas, branch, member),
         **member_follow_up_samples(branch, member),
+        **team_samples(),
         **request_samples(personas),
+        **grid_samples(),
     }
+
+
+def grid_samples():
+    """滨河's first grid (the ``grid`` persona's), one of its buildings and a household there (area A)."""
+    from dangjian.grid.models import Grid
+
+    grid = Grid.objects.get(code="JB0101")
+    building = grid.buildings.order_by("name").first()
+    return {"grid": grid, "building": building, "household": building.households.order_by("room").first()}
+
+
+def team_samples():
+    """A service team of 滨河社区 with one member (no account): the ``team`` persona is not on it."""
+    from dangjian.grid.choices import TeamLevel, TeamUnitKind
+    from dangjian.grid.models import ServiceTeam, TeamMember
+
+    team = ServiceTeam.objects.create(organization=Organization.objects.get(name="滨河社区党委"), name="矩阵专班",
+                                      level=TeamLevel.COMMUNITY)
+    member = TeamMember.objects.create(team=team, name="矩阵成员", unit_kind=TeamUnitKind.POLICE)
+    return {"service_team": team, "team_member": member}
 
 
 def member_follow_up_samples(branch, member):
@@ -381,6 +441,12 @@ def url_for(name, kind, objects):
         return reverse(name, args=[0])
     if kind == "open311":
         return open311_url(name, objects["service_request"])
+    if name == "v1:request-indicators":
+        return f"{reverse(name)}?org={objects[kind].pk}&month={timezone.localdate():%Y-%m}"
+    if name == "grid:category_edit":
+        from dangjian.grid.models import RequestCategory
+
+        return reverse(name, kwargs={"pk": RequestCategory.objects.order_by("pk").first().pk})
     if kind is None:
         return reverse(name)
     if kind == "feed":  # the feed's token names the branch secretary; anyone holding it reads it
@@ -413,10 +479,14 @@ def leaked(name, response, objects):
     api_lists["v1:hardship-case-list"] = "case"
     api_lists["v1:recruitment-list"] = "applicant"
     api_lists["v1:transfer-list"] = "transfer"
+    api_lists["v1:grid-list"] = "grid"
+    api_lists["v1:household-list"] = "household"
     if name in api_lists:
         ids = {row["id"] for row in json.loads(response.content)["results"]}
         return objects[api_lists[name]].pk in ids
     body = response.content.decode()
+    if f"/grid/grids/{objects['grid'].pk}/" in body:
+        return True
     if f"/care/cases/{objects['case'].pk}/" in body:
         return True
     if f"/recruitment/{objects['applicant'].pk}/" in body:
@@ -449,7 +519,8 @@ def test_matrix(name, client, personas):
                 ok = not leaked(name, response, objects)
         elif persona is None:
             ok = status in (302, 401, 403) and (status != 302 or "/login/" in response["Location"])
-        elif kind is not None and kind != "user" and persona not in VIEWERS:
+        elif kind is not None and kind != "user" and persona not in VIEWERS and not (
+                persona == "grid" and kind in GRID_KINDS):
             ok = status == 404  # out of sight answers as if missing
         else:
             ok = status in (403, 404)

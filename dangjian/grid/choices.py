@@ -1,6 +1,7 @@
 """Codes of grid management and resident requests (网格化管理、组团式服务)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BuildingKind(models.TextChoices):
@@ -60,17 +61,17 @@ class Urgency(models.TextChoices):
 class RequestStatus(models.TextChoices):
     """Where a request stands (诉求状态)."""
 
-    REPORTED = "reported", _("Reported")
-    ACCEPTED = "accepted", _("Accepted")
-    REGISTERED = "registered", _("Registered")
-    DISPATCHED = "dispatched", _("Dispatched")
-    HANDLED = "handled", _("Handled")
-    CHECKED = "checked", _("Checked")
-    CLOSED = "closed", _("Closed")
-    RATED = "rated", _("Rated")
-    PARKED = "parked", _("Parked")
-    DECLINED = "declined", _("Not accepted")
-    MERGED = "merged", _("Merged")
+    REPORTED = "reported", pgettext_lazy("request status", "Reported")
+    ACCEPTED = "accepted", pgettext_lazy("request status", "Accepted")
+    REGISTERED = "registered", pgettext_lazy("request status", "Registered")
+    DISPATCHED = "dispatched", pgettext_lazy("request status", "Dispatched")
+    HANDLED = "handled", pgettext_lazy("request status", "Handled")
+    CHECKED = "checked", pgettext_lazy("request status", "Checked")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+    RATED = "rated", pgettext_lazy("request status", "Rated")
+    PARKED = "parked", pgettext_lazy("request status", "Parked")
+    DECLINED = "declined", pgettext_lazy("request status", "Not accepted")
+    MERGED = "merged", pgettext_lazy("request status", "Merged")
 
 
 # Statuses Open311 reports as "closed"; every other status is "open".
@@ -80,25 +81,25 @@ FINISHED = (RequestStatus.CLOSED, RequestStatus.RATED, RequestStatus.DECLINED, R
 class RequestAction(models.TextChoices):
     """Steps of a request's lifecycle and its side steps (rules.md §7)."""
 
-    FILE = "file", _("File")
-    ACCEPT = "accept", _("Accept")
-    DECLINE = "decline", _("Decline")
-    REGISTER = "register", _("Register")
-    DISPATCH = "dispatch", _("Dispatch")
-    HANDLE = "handle", _("Handle")
-    SEND_BACK = "send_back", _("Send back")
-    EXTEND = "extend", _("Extend")
-    PARK = "park", _("Park")
-    RESUME = "resume", _("Resume")
-    ESCALATE = "escalate", _("Escalate to the sub-district")
-    CHECK = "check", _("Check")
-    REJECT = "reject", _("Return for more work")
-    CLOSE = "close", _("Close")
-    RATE = "rate", _("Rate")
-    REDO = "redo", _("Redo")
-    MERGE = "merge", _("Merge")
-    SUPERVISE = "supervise", _("Supervise")
-    CALLBACK = "callback", _("Call back")
+    FILE = "file", pgettext_lazy("request step", "File")
+    ACCEPT = "accept", pgettext_lazy("request step", "Accept")
+    DECLINE = "decline", pgettext_lazy("request step", "Decline")
+    REGISTER = "register", pgettext_lazy("request step", "Register")
+    DISPATCH = "dispatch", pgettext_lazy("request step", "Dispatch")
+    HANDLE = "handle", pgettext_lazy("request step", "Handle")
+    SEND_BACK = "send_back", pgettext_lazy("request step", "Send back")
+    EXTEND = "extend", pgettext_lazy("request step", "Extend")
+    PARK = "park", pgettext_lazy("request step", "Park")
+    RESUME = "resume", pgettext_lazy("request step", "Resume")
+    ESCALATE = "escalate", pgettext_lazy("request step", "Escalate to the sub-district")
+    CHECK = "check", pgettext_lazy("request step", "Check")
+    REJECT = "reject", pgettext_lazy("request step", "Return for more work")
+    CLOSE = "close", pgettext_lazy("request step", "Close")
+    RATE = "rate", pgettext_lazy("request step", "Rate")
+    REDO = "redo", pgettext_lazy("request step", "Redo")
+    MERGE = "merge", pgettext_lazy("request step", "Merge")
+    SUPERVISE = "supervise", pgettext_lazy("request step", "Supervise")
+    CALLBACK = "callback", pgettext_lazy("request step", "Call back")
 
 
 class ActorRole(models.TextChoices):
@@ -124,9 +125,9 @@ class Channel(models.TextChoices):
 
 
 class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    PARTLY = "partly", _("Partly satisfied")
-    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+    SATISFIED = "satisfied", pgettext_lazy("satisfaction", "Satisfied")
+    PARTLY = "partly", pgettext_lazy("satisfaction", "Partly satisfied")
+    NOT_SATISFIED = "not_satisfied", pgettext_lazy("satisfaction", "Not satisfied")
 
 
 class RatingKind(models.TextChoices):

@@ -28,7 +28,7 @@ from dangjian.organizations.choices import OrgType, UnitKind
 from dangjian.organizations.models import Organization
 
 from .choices import RatingKind, RequestAction, RequestStatus, Satisfaction, TeamLevel
-from .models import Grid, GridVisit, Household, RequestRating, RequestTransition, ServiceRequest, ServiceTeam
+from .models import Grid, RequestRating, RequestTransition, ServiceRequest, ServiceTeam
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 BREAKDOWNS = ("grid", "community", "subdistrict", "team")
@@ -129,11 +129,10 @@ class Unit:
 # ----- the grouped queries --------------------------------------------------------------------
 
 KEYS = {
-    # kind → (requests, transitions, ratings, visits, households) grouping fields
-    "org": ("organization__path", "request__organization__path", "request__organization__path",
-            "grid__organization__path", "building__grid__organization__path"),
-    "grid": ("grid_id", "request__grid_id", "request__grid_id", "grid_id", "building__grid_id"),
-    "team": ("team_id", "team_id", "request__team_id", None, None),
+    # kind → (requests, transitions, ratings) grouping fields
+    "org": ("organization__path", "request__organization__path", "request__organization__path"),
+    "grid": ("grid_id", "request__grid_id", "request__grid_id"),
+    "team": ("team_id", "team_id", "request__team_id"),
 }
 
 
@@ -214,26 +213,22 @@ def _rating_counts(kind, units, start, end):
 
 
 def patrol_counts(*, kind: str, units: list[Unit], start: datetime.date, end: datetime.date):
-    """(key, visited, households): distinct active households visited in [start, end) and active
-    households, grouped by grid or by organization path. The same formula as
-    ``selectors_grids.patrol_coverage``."""
-    if KEYS[kind][3] is None:
+    """(key, visited, households) for the month [start, end): ``selectors_grids.patrol_coverage``
+    (distinct active households visited ÷ active households) per grid, keyed by grid or, for
+    organizations, by the grid's organization path. Teams have no households."""
+    from .selectors_grids import patrol_coverage
+
+    if kind == "team":
         return []
-    visit_key, household_key = KEYS[kind][3], KEYS[kind][4]
     if kind == "org":
         grid_q = Q(pk__in=[])
         for unit in units:
             grid_q |= Q(organization__path__startswith=unit.obj.path)
-        grids = Grid.objects.filter(grid_q).values("pk")
+        keys = dict(Grid.objects.filter(grid_q).values_list("pk", "organization__path"))
     else:
-        grids = [u.obj.pk for u in units]
-    visited = dict(GridVisit.objects.filter(grid__in=grids, visited_on__gte=start, visited_on__lt=end,
-                                            household__active=True)
-                   .values(visit_key).order_by().annotate(n=Count("household", distinct=True))
-                   .values_list(visit_key, "n"))
-    households = (Household.objects.filter(active=True, building__grid__in=grids).values(household_key).order_by()
-                  .annotate(n=Count("pk")).values_list(household_key, "n"))
-    return [(k, visited.get(k, 0), n) for k, n in households]
+        keys = {u.obj.pk: u.obj.pk for u in units}
+    coverage = patrol_coverage(grid_ids=list(keys), start=start, end=end - datetime.timedelta(days=1))
+    return [(keys[pk], visited, households) for pk, (visited, households) in coverage.items()]
 
 
 def _owner(kind, units, key):
@@ -327,8 +322,8 @@ def subtree_q(root: Organization, field_name: str = "organization") -> Q:
 
 def community_q() -> Q:
     """Organizations of communities: those of a community unit, or holding grids or a community team."""
-    return (Q(unit_kind=UnitKind.COMMUNITY) & ~Q(org_type=OrgType.PARTY_GROUP)) | Q(grids__isnull=False) | Q(
-        service_teams__level=TeamLevel.COMMUNITY)
+    return Q(unit_kind=UnitKind.COMMUNITY, org_type__in=(OrgType.COMMITTEE, OrgType.GENERAL_BRANCH)) | Q(
+        grids__isnull=False) | Q(service_teams__level=TeamLevel.COMMUNITY)
 
 
 def breakdown_units(root: Organization, by: str) -> list[Unit]:

@@ -18,6 +18,8 @@ from dangjian.organizations.choices import OrgType, UnitKind
 from .choices import TeamLevel, TeamUnitKind, Urgency
 from .models import RequestCategory, ServiceTeam, TeamMember
 
+# A community's organization is its Party committee or general branch (its branches are not).
+COMMUNITY_TYPES = (OrgType.COMMITTEE, OrgType.GENERAL_BRANCH)
 ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 
 
@@ -33,13 +35,12 @@ def _text(value, field: str, limit: int, *, required: bool = False) -> str:
 
 
 def team_organization_fits(organization, level: str) -> bool:
-    """Whether a team of ``level`` may sit under ``organization``: a community's organization for
-    community teams; a sub-district's (a working committee or Party committee that is not a
-    community's) for sub-district teams."""
-    if organization.org_type == OrgType.PARTY_GROUP:
-        return False
+    """Whether a team of ``level`` may sit under ``organization``: a community's organization (its
+    Party committee or general branch, or one holding grids) for community teams; a sub-district's
+    (a working committee, or a Party committee that is not a community's) for sub-district teams."""
     if level == TeamLevel.COMMUNITY:
-        return organization.unit_kind == UnitKind.COMMUNITY or organization.grids.exists()
+        return (organization.unit_kind == UnitKind.COMMUNITY and organization.org_type in COMMUNITY_TYPES) \
+            or organization.grids.exists()
     return organization.org_type in (OrgType.WORKING_COMMITTEE, OrgType.COMMITTEE) and \
         organization.unit_kind != UnitKind.COMMUNITY
 

@@ -51,9 +51,9 @@ class GridSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))
     def get_staff(self, grid) -> list[dict]:
-        staff = self.context.get("staff", {}).get(grid.pk)
-        if staff is None:
-            staff = staff_of([grid.pk]).get(grid.pk, [])
+        # Lists read every grid's staff at once (``staff`` in the context); a detail reads its own.
+        by_grid = self.context["staff"] if "staff" in self.context else staff_of([grid.pk])
+        staff = by_grid.get(grid.pk, [])
         return [{"role": role, "name": str(user)} for role, user in staff]
 
 

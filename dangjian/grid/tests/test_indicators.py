@@ -26,6 +26,7 @@ R9    Oct 19      registered 09:10, escalated 09:20 to the sub-district team (du
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangjian.accounts.models import RoleAssignment, User
@@ -236,7 +237,7 @@ def test_parse_month():
     assert indicators.parse_month("2026-03") == datetime.date(2026, 3, 1)
     assert indicators.parse_month("", default=datetime.date(2026, 11, 20)) == datetime.date(2026, 11, 1)
     for bad in ("2026-13", "2026/03", "26-03", "abc"):
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             indicators.parse_month(bad)
 
 

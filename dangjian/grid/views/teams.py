@@ -44,7 +44,7 @@ def with_counts(teams, now=None):
 
 def eligible_organizations(user, action="add"):
     """Organizations where ``user`` may set up teams: communities' and sub-districts' organizations."""
-    fits = (Q(unit_kind=UnitKind.COMMUNITY) & ~Q(org_type=OrgType.PARTY_GROUP)) | Q(grids__isnull=False) | (
+    fits = Q(unit_kind=UnitKind.COMMUNITY, org_type__in=services.COMMUNITY_TYPES) | Q(grids__isnull=False) | (
         Q(org_type__in=(OrgType.WORKING_COMMITTEE, OrgType.COMMITTEE)) & ~Q(unit_kind=UnitKind.COMMUNITY))
     ids = Organization.objects.restrict(user, action).filter(fits).values("pk")
     return Organization.objects.filter(pk__in=ids).order_by("path")

@@ -209,7 +209,7 @@ def test_golden_november(golden):
     assert figures["patrol_coverage"] == (1, 4)
 
 
-def test_golden_breakdowns(golden):
+def test_golden_breakdowns(golden, org):
     community = golden["community"]
     by_grid = indicators.report(community, OCT, "grid")
     assert [u.obj for u in by_grid.rows] == [golden["grid"]]
@@ -217,15 +217,15 @@ def test_golden_breakdowns(golden):
     by_team = indicators.report(community, OCT, "team")
     assert [u.obj for u in by_team.rows] == [golden["team"]]
     assert by_team.rows[0].figures["on_time_closure"].numerator == 2
-    street = community.get_parent()
+    street = org["street"]
     by_community = indicators.report(street, OCT, "community")
     row = next(u for u in by_community.rows if u.obj.pk == community.pk)
     assert pairs(row.figures) == OCTOBER
     assert by_community.rows[0].figures["closure"].url.startswith("/grid/requests/?org=")
 
 
-def test_street_total_holds_the_community(golden):
-    street = golden["community"].get_parent()
+def test_street_total_holds_the_community(golden, org):
+    street = org["street"]
     total = indicators.unit_figures(street, OCT)
     alone = indicators.unit_figures(golden["community"], OCT)
     for code in OCTOBER:

@@ -55,7 +55,7 @@ def clients(request):
     """The registered Open311 client applications the user manages."""
     _require_manager(request.user)
     rows = managed_clients(request.user).annotate(request_count=Count("requests")).order_by("-active", "name")
-    return render(request, "grid/clients/list.html", {"nav": "grid", "clients": rows})
+    return render(request, "grid/clients/list.html", {"nav": "clients", "clients": rows})
 
 
 @login_required
@@ -70,10 +70,10 @@ def client_new(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            response = render(request, "grid/clients/created.html", {"nav": "grid", "client": client, "key": key})
+            response = render(request, "grid/clients/created.html", {"nav": "clients", "client": client, "key": key})
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "grid/clients/form.html", {"nav": "grid", "form": form})
+    return render(request, "grid/clients/form.html", {"nav": "clients", "form": form})
 
 
 @login_required

@@ -351,6 +351,6 @@ def mine(request):
              "due_count": selectors.households_needing_visit(g, today).count()} for g in grids]
     scope = grid_scope(request.user, "view")
     return render(request, "grid/grids/mine.html", {
-        "nav": NAV, "rows": rows, "due_days": selectors.VISIT_DUE_DAYS,
+        "nav": "grid_mine", "rows": rows, "due_days": selectors.VISIT_DUE_DAYS,
         "sees_grids": bool(scope.everything or scope.paths),
     })

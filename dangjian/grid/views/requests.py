@@ -67,7 +67,7 @@ def request_list(request):
     page = Paginator(requests.order_by("-reported_at", "-id"), 30).get_page(params.get("page"))
     selectors.mark_overdue(page.object_list, now)
     return render(request, "grid/requests/list.html", {
-        "nav": "grid", "page_obj": page, "tabs": selectors.TABS, "tab": params.get("tab", ""),
+        "nav": "requests", "page_obj": page, "tabs": selectors.TABS, "tab": params.get("tab", ""),
         "counts": selectors.tab_counts(request.user, now), "params": params,
         "statuses": RequestStatus.choices, "levels": TeamLevel.choices,
         "categories": RequestCategory.objects.order_by("order", "code"),
@@ -107,7 +107,7 @@ def _render_detail(request, request_obj, held, *, failed=None, status=200):
     selectors.mark_overdue([request_obj], now)
     transitions = list(request_obj.transitions.select_related("team").order_by("at", "id"))
     return render(request, "grid/requests/detail.html", {
-        "nav": "grid", "r": request_obj, "forms": forms, "take_in": take_in,
+        "nav": "requests", "r": request_obj, "forms": forms, "take_in": take_in,
         "transitions": transitions, "ratings": list(request_obj.ratings.select_related("rated_by")),
         "supervisions": list(request_obj.supervisions.select_related("team", "created_by")),
         "attachments": list(request_obj.attachments.all()),
@@ -167,7 +167,7 @@ def reveal(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
     template = "grid/requests/_reveal.html" if getattr(request, "htmx", False) else "grid/requests/reveal.html"
-    return render(request, template, {"nav": "grid", "r": request_obj, "form": form, "value": value})
+    return render(request, template, {"nav": "requests", "r": request_obj, "form": form, "value": value})
 
 
 @login_required
@@ -220,7 +220,7 @@ def request_new(request):
         else:
             messages.success(request, _("Request #%(id)s filed.") % {"id": created.pk})
             return redirect(request_url(created))
-    return render(request, "grid/requests/new.html", {"nav": "grid", "form": form})
+    return render(request, "grid/requests/new.html", {"nav": "requests", "form": form})
 
 
 @login_required
@@ -233,6 +233,6 @@ def supervision(request):
     lists = {name: selectors.mark_overdue(list(data[name][:limit])) for name in ("overdue", "bounced", "parked",
                                                                                "callbacks")}
     return render(request, "grid/requests/supervision.html", {
-        "nav": "grid", **lists, "by_community": data["by_community"], "by_team": data["by_team"], "limit": limit,
+        "nav": "supervision", **lists, "by_community": data["by_community"], "by_team": data["by_team"], "limit": limit,
         "satisfactions": Satisfaction.choices,
     })

@@ -8,3 +8,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests change the working-day calendar inside transactions that are rolled back: never keep it in memory.
+WORK_CALENDAR_CACHE_SECONDS = 0

@@ -99,6 +99,28 @@ class WorkCalendar:
         return count
 
 
+_cached: dict = {"calendar": None, "at": 0.0}
+
+
+def current_calendar() -> WorkCalendar:
+    """The calendar, kept in memory for ``WORK_CALENDAR_CACHE_SECONDS`` (60 by default; 0 in tests)
+    so that busy steps (filing and moving requests) do not read every calendar row each time. An
+    edit made in this process is seen at once; other processes see it within the cache time."""
+    import time
+
+    from django.conf import settings
+
+    ttl = getattr(settings, "WORK_CALENDAR_CACHE_SECONDS", 60)
+    now = time.monotonic()
+    if _cached["calendar"] is None or now - _cached["at"] >= ttl:
+        _cached["calendar"], _cached["at"] = WorkCalendar(), now
+    return _cached["calendar"]
+
+
+def forget_calendar():
+    _cached["calendar"] = None
+
+
 def package_calendar() -> dict[int, list[tuple[datetime.date, str, str]]]:
     """The chinese-calendar package's data by year: (date, kind, Chinese name)."""
     import chinese_calendar
@@ -134,6 +156,8 @@ def calendar_year_replace(*, year: int, days, source: str):
 
     from .models import CalendarDay, CalendarYear
 
+    forget_calendar()
+    transaction.on_commit(forget_calendar)
     with transaction.atomic():
         CalendarDay.objects.filter(date__year=year).delete()
         CalendarDay.objects.bulk_create([CalendarDay(date=d, kind=k, name=n) for d, k, n in days if d.year == year])

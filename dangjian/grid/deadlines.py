@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.rules import RuleBook, RuleMissing, ancestor_codes
-from dangjian.core.workdays import WorkCalendar
+from dangjian.core.workdays import WorkCalendar, current_calendar
 
 DURATION = re.compile(r"^(\d+)(m|h|d|wd)$")
 END_OF_DAY = datetime.time(23, 59, 59)
@@ -63,7 +63,7 @@ class RequestClock:
         self.request = request
         self.book = RuleBook(on)
         self.codes = ancestor_codes(request.organization)
-        self.calendar = calendar or WorkCalendar()
+        self.calendar = calendar or current_calendar()
 
     def value(self, key: str):
         return self.book.get(f"grid.{key}", self.codes).value

@@ -267,3 +267,107 @@ def test_a_member_is_transferred_to_a_sibling_branch_and_received_there(browser,
     receiver.goto(server + "/members/?q=" + name)
     assert receiver.locator("td.cell-name a", has_text=name).count() == 1
     assert not sender.problems and not receiver.problems, sender.problems + receiver.problems
+
+
+def _png(path):
+    """A small photo as a phone would send it."""
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (200, 60, 60)).save(path, "PNG")
+    return path
+
+
+def _submit(page):
+    """Send the page's main form (not the reveal or menu forms)."""
+    page.locator("main form:not([hx-post]) button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _step(page, action, **fields):
+    """Open a step's panel on a request page, fill it and send it."""
+    form = page.locator(f"form[action$='/step/{action}/']")
+    if form.locator("xpath=ancestor::details").count():
+        form.locator("xpath=ancestor::details/summary").click()
+    for name, value in fields.items():
+        field = form.locator(f"[name={name}]")
+        if field.first.get_attribute("type") == "radio":
+            form.locator(f"[name={name}][value={value}]").check()
+        else:
+            field.fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_a_resident_request_from_a_phone_to_the_rating(browser, server, tmp_path):
+    # The resident reports a problem on a phone: community, then the building list loads.
+    page = open_page(browser, server, "resident", width=375)
+    page.click(".app-bottombar a[href='/grid/my/']")
+    page.click("a[href='/grid/my/new/']")
+    page.select_option("select[name=community]", label="滨河社区党委")
+    page.wait_for_selector("select[name=building] option:nth-child(2)", state="attached")
+    page.select_option("select[name=building]", index=1)
+    page.locator("label", has_text="公共设施损坏").click()
+    page.fill("textarea[name=description]", "单元门口的路灯不亮，晚上很黑")
+    page.set_input_files("input[name=photo]", _png(tmp_path / "lamp.png"))
+    shot(page, "resident-new-request")
+    _submit(page)
+    page.wait_for_selector("text=单元门口的路灯不亮")
+    number = page.url.rstrip("/").rsplit("/", 1)[-1]
+    assert page.url.endswith(f"/grid/my/{number}/")
+    assert not page.problems, page.problems
+
+    # The community takes it in (accept, register, dispatch in one form); the team handles it.
+    staff = open_page(browser, server, "community")
+    staff.goto(f"{server}/grid/requests/{number}/")
+    staff.locator("form[action$='/step/take_in/'] button[type=submit]").click()
+    staff.wait_for_load_state("networkidle")
+    assert staff.locator("form[action$='/step/handle/']").count() == 1
+    shot(staff, "request-dispatched")
+    team = open_page(browser, server, "team")
+    team.goto(f"{server}/grid/requests/{number}/")
+    _step(team, "handle", note="已更换灯泡")
+    staff.goto(f"{server}/grid/requests/{number}/")
+    _step(staff, "check")
+    _step(staff, "close")
+    assert staff.locator("form[action$='/step/close/']").count() == 0
+
+    # The resident is not satisfied: the request goes back to the team as rework.
+    page.goto(f"{server}/grid/my/{number}/")
+    page.check("input[name=satisfaction][value=not_satisfied]")
+    page.fill("textarea[name=note]", "第二天又不亮了")
+    shot(page, "resident-rates")
+    _submit(page)
+    page.wait_for_load_state("networkidle")
+    team.goto(f"{server}/grid/requests/{number}/")
+    assert team.locator("form[action$='/step/handle/']").count() == 1
+    shot(team, "request-rework")
+    for p in (page, staff, team):
+        assert not p.problems, p.problems
+
+
+def test_a_grid_worker_records_a_visit_and_files_a_request_on_a_phone(browser, server, tmp_path):
+    page = open_page(browser, server, "grid", width=375)
+    page.click(".app-bottombar a[href='/grid/mine/']")
+    shot(page, "grid-mine")
+    page.click("a[href*='/visits/new/']")
+    page.select_option("select[name=building]", index=1)
+    page.wait_for_selector("select[name=household] option:nth-child(3)", state="attached")
+    page.select_option("select[name=household]", index=2)
+    page.fill("textarea[name=note]", "老人身体不错")
+    shot(page, "grid-visit")
+    _submit(page)
+    assert page.locator(".alert-success").count() == 1
+    page.goto(server + page.locator("a[href^='/grid/grids/']").first.get_attribute("href"))
+    assert "老人身体不错" in page.content()
+
+    page.goto(server + "/grid/mine/")
+    page.click("a[href^='/grid/requests/new/']")
+    page.select_option("select[name=building]", index=1)
+    page.locator("label", has_text="环境卫生").click()
+    page.fill("textarea[name=description]", "楼道堆放纸箱，堵住了消防通道")
+    page.set_input_files("input[name=photo]", _png(tmp_path / "boxes.png"))
+    _submit(page)
+    page.wait_for_selector("text=楼道堆放纸箱")
+    assert "/grid/requests/" in page.url
+    shot(page, "grid-filed")
+    assert not page.problems, page.problems

@@ -37,7 +37,7 @@ class StepForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=ServiceTeam.objects.none(), required=False,
                                   empty_label=_("The responsible team"))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", _("Keep"))] + Urgency.choices, required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=RequestCategory.objects.none(), required=False,
+    category = forms.ModelChoiceField(label=_("Request category"), queryset=RequestCategory.objects.none(), required=False,
                                       empty_label=_("Keep"))
     days = forms.IntegerField(label=_("Working days added"), min_value=1, max_value=60, required=False)
     until = forms.DateField(label=_("Review on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -88,7 +88,7 @@ class TakeInForm(forms.Form):
     """Accept, register and dispatch at once (dispatchers, on a reported request)."""
 
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=RequestCategory.objects.none())
+    category = forms.ModelChoiceField(label=_("Request category"), queryset=RequestCategory.objects.none())
     team = forms.ModelChoiceField(label=_("Team"), queryset=ServiceTeam.objects.none(), required=False,
                                   empty_label=_("The responsible team"))
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -120,7 +120,7 @@ class StaffRequestForm(forms.Form):
     building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none())
     household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none(), required=False,
                                        empty_label=_("Not one household"))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=RequestCategory.objects.none(),
+    category = forms.ModelChoiceField(label=_("Request category"), queryset=RequestCategory.objects.none(),
                                       widget=forms.RadioSelect, empty_label=None)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", _("As usual for the category"))] + Urgency.choices,
                                 required=False)
@@ -168,7 +168,7 @@ class ResidentRequestForm(forms.Form):
                                                                   "hx-select": "#building-field",
                                                                   "hx-swap": "outerHTML", "hx-trigger": "change"}))
     building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none())
-    category = forms.ModelChoiceField(label=_("Category"), queryset=RequestCategory.objects.none(),
+    category = forms.ModelChoiceField(label=_("Request category"), queryset=RequestCategory.objects.none(),
                                       widget=forms.RadioSelect, empty_label=None)
     description = forms.CharField(label=_("What is the problem?"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 4}))

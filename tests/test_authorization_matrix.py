@@ -282,6 +282,9 @@ MATRIX = {
     "grid:household_edit": ("household", GRID_WORKERS, False),
     "grid:household_reveal": ("household", "method", False),
     "grid:visit_add": ("grid", GRID_WORKERS, False),
+    # Households import (grid helper F): whoever may add households to the grid.
+    "grid:households_import": ("grid", GRID_WORKERS, False),
+    "grid:households_template": ("grid", GRID_WORKERS, False),
     "v1:grid-list": (None, LOGGED_IN, True),
     "v1:grid-detail": ("grid", GRID_SEERS, False),
     "v1:household-list": (None, LOGGED_IN, True),

@@ -103,6 +103,10 @@ class CategoryForm(forms.Form):
     keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False, help_text=_("Comma separated."))
     default_urgency = forms.ChoiceField(label=_("Default urgency"), choices=Urgency.choices, initial=Urgency.GENERAL)
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
+    public_description = forms.BooleanField(
+        label=_("Publish what residents wrote"), required=False, initial=True,
+        help_text=_("Untick where a description may point to a vulnerable person: the public Open311 search then "
+                    "shows the category and the building only."))
     active = forms.BooleanField(label=_("Active"), required=False, initial=True,
                                 help_text=_("Untick to stop taking new requests of this category."))
     attributes = AttributesField(label=_("Questions asked when filing (Open311 attributes, JSON)"), required=False,

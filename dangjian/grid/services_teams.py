@@ -214,7 +214,8 @@ def validate_attributes(value) -> list[dict]:
     return cleaned
 
 
-CATEGORY_FIELDS = ("name", "description", "group", "keywords", "default_urgency", "attributes", "active", "order")
+CATEGORY_FIELDS = ("name", "description", "group", "keywords", "default_urgency", "attributes", "public_description",
+                   "active", "order")
 
 
 def _category_values(values: dict) -> dict:
@@ -227,6 +228,7 @@ def _category_values(values: dict) -> dict:
     values["attributes"] = validate_attributes(values.get("attributes"))
     values["order"] = int(values.get("order") or 0)
     values["active"] = bool(values.get("active", True))
+    values["public_description"] = bool(values.get("public_description", True))
     return values
 
 

@@ -25,6 +25,10 @@ class RequestCategory(models.Model):
     default_urgency = models.CharField(_("default urgency"), max_length=16, choices=Urgency.choices,
                                        default=Urgency.GENERAL)
     attributes = models.JSONField(_("questions asked when filing"), default=list, blank=True)
+    public_description = models.BooleanField(
+        _("publish what residents wrote"), default=True,
+        help_text=_("Show the description in the public Open311 search. Turn off where a description may point "
+                    "to a vulnerable person (help for the elderly, disputes)."))
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..choices import FINISHED, RequestStatus, TeamLevel
 
@@ -127,6 +128,10 @@ def public_address(request) -> str | None:
     return request.organization.display_name
 
 
+# In place of the description of a category whose descriptions are not published.
+WITHHELD = _lazy("Not published: requests of this kind concern a person's circumstances.")
+
+
 def public_request(request) -> dict:
     building = request.building
     return {
@@ -135,7 +140,7 @@ def public_request(request) -> dict:
         "status_notes": status_notes(request),
         "service_name": request.category.name,
         "service_code": request.category.code,
-        "description": request.description,
+        "description": request.description if request.category.public_description else str(WITHHELD),
         "agency_responsible": request.team.name if request.team_id else request.organization.display_name,
         "service_notice": service_notice(request),
         "requested_datetime": request.reported_at,

@@ -242,7 +242,7 @@ def test_filing_needs_a_valid_key(client, api_key, personas, building):
 @pytest.mark.parametrize("change, message", [
     ({"service_code": ""}, "service_code"),
     ({"service_code": "no-such"}, "service_code"),
-    ({"address_id": ""}, "location"),
+    ({"address_id": ""}, "位置"),
     ({"address_id": "999999"}, "address_id"),
     ({"address_id": "", "lat": "30.5"}, "lat"),
     ({"address_id": "", "lat": "abc", "long": "114.3"}, "lat"),
@@ -472,3 +472,13 @@ def test_georeport_client_lists_services_and_reads_requests(open311_server):
         one = api.get_service_request(found[0]["service_request_id"])
         assert one["service_request_id"] == found[0]["service_request_id"]
         assert one["service_name"] == ServiceRequest.objects.get(pk=one["service_request_id"]).category.name
+
+
+def test_descriptions_of_sensitive_categories_are_not_published(db, client):
+    sensitive = ServiceRequest.objects.filter(category__public_description=False).first()
+    ordinary = ServiceRequest.objects.filter(category__public_description=True).first()
+    assert sensitive is not None and sensitive.category.code in ("elderly_help", "neighbor_dispute")
+    withheld = body(client.get(f"{BASE}requests/{sensitive.pk}.json"))[0]
+    assert withheld["description"] != sensitive.description and sensitive.description not in withheld["description"]
+    assert withheld["service_code"] == sensitive.category.code  # the kind of request is still public
+    assert body(client.get(f"{BASE}requests/{ordinary.pk}.json"))[0]["description"] == ordinary.description

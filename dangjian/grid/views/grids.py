@@ -1,12 +1,14 @@
 """Pages of grids: the grids of a community, one grid with its buildings, staff, visits and
 coverage, households (phones masked, tagged reads logged), the visit form and "my grid"."""
 import datetime
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,7 @@ from dangjian.core.forms import add_service_errors, submit
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 
+from .. import importing
 from .. import selectors_grids as selectors
 from .. import services_grids as services
 from ..choices import HouseholdTag
@@ -354,3 +357,43 @@ def mine(request):
         "nav": "grid_mine", "rows": rows, "due_days": selectors.VISIT_DUE_DAYS,
         "sees_grids": bool(scope.everything or scope.paths),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def households_import(request, pk):
+    """Households of a grid from an Excel or CSV file: all rows or, with any error, none (each
+    bad row listed). Rooms the grid has are errors unless "update existing" is ticked."""
+    grid = _grid(request, pk, "add")
+    form = importing.HouseholdImportForm(request.POST, request.FILES) if request.method == "POST" else \
+        importing.HouseholdImportForm()
+    rejected = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = importing.households_import(actor=request.user, grid=grid, upload=form.cleaned_data["file"],
+                                                 update=form.cleaned_data["update"])
+        except importing.ImportRejected as exc:
+            rejected = exc
+        else:
+            message = _("Households imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.") % {
+                "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+            if result.buildings:
+                message += " " + _("Buildings added: %(names)s.") % {"names": "、".join(result.buildings)}
+            messages.success(request, message)
+            return redirect("grid:households", pk=grid.pk)
+    return render(request, "grid/grids/households_import.html", {
+        **_base(request, grid), "form": form, "rejected": rejected, "columns": importing.HOUSEHOLD_COLUMNS,
+        "manages": selectors.manages(request.user, grid),
+    })
+
+
+@login_required
+@require_GET
+def households_template(request, pk):
+    """The import template of a grid's households: headers, an example row and a sheet of notes."""
+    grid = _grid(request, pk, "add")
+    target = io.BytesIO()
+    importing.households_template(grid=grid, target=target)
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, content_type=importing.XLSX_CONTENT_TYPE,
+                        filename=f"{grid.name}-" + _("Household import template") + ".xlsx")

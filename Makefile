@@ -8,13 +8,14 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: help install assets messages migrate demo serve test test-fast lint bench bench-requests clean
+.PHONY: help install assets messages migrate demo serve test test-fast lint bench bench-requests bench-gridscale clean
 
 help:
 	@echo "make demo   set up everything and serve the demo city on http://127.0.0.1:8000/"
 	@echo "make test   set up what tests need and run the whole suite"
 	@echo "make bench  benchmarks on PostgreSQL with the large data set (see docs/benchmarks.md)"
 	@echo "make bench-requests  residents' requests filed and dispatched under load (gunicorn, PostgreSQL; ~2 min)"
+	@echo "make bench-gridscale  grid pages on a city-scale grid data set (944 grids, 200,000 requests; PostgreSQL)"
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
@@ -71,6 +72,11 @@ bench: install assets
 # Builds its own small data set in dangjian_bench_grid (BENCH_GRID_DATABASE_URL); see docs/benchmarks.md.
 bench-requests: install
 	$(PYTHON) -m bench.requests_load
+
+# Builds (once) the city-scale grid data set in dangjian_bench_gridscale (BENCH_GRIDSCALE_DATABASE_URL);
+# see "Grid at city scale" in docs/benchmarks.md. --rebuild: BENCH_REBUILD=1.
+bench-gridscale: install
+	$(PYTHON) -m bench.gridscale
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 dangjian/static/vendor

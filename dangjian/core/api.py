@@ -118,8 +118,11 @@ class RestrictedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self.detail_serializer_class or self.serializer_class
 
     def output(self, obj, status_code=status.HTTP_200_OK) -> Response:
-        """Answer with ``obj`` as a reader sees it, re-read through the restricted queryset."""
-        obj = self.get_queryset().get(pk=obj.pk)
+        """Answer with ``obj`` as a reader sees it, re-read through the restricted queryset; 204 when
+        the change took it out of the user's sight (a team that sent a request back)."""
+        obj = self.get_queryset().filter(pk=obj.pk).first()
+        if obj is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = self.get_detail_serializer_class()(obj, context=self.get_serializer_context())
         return Response(serializer.data, status=status_code)
 

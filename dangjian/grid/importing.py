@@ -84,7 +84,7 @@ HOUSEHOLD_COLUMNS = (
                              "(community secretaries only). Ignored for existing buildings.")),
     Column("单元及房号", "room", required=True, max_length=50, width=12, text_format=True,
            help=gettext_lazy("For example 2-301. Format the column as text, or Excel may turn it into a date.")),
-    Column("人数", "size", width=8, help=gettext_lazy("How many people live there, 1 to 30. Empty means 1.")),
+    Column("人数", "size", width=8, help=gettext_lazy("How many people live there, 1 to 30. Empty means 1 for a new household.")),
     Column("联系人", "contact_name", max_length=50, width=10),
     Column("联系电话", "contact_phone", text_format=True, width=14,
            help=gettext_lazy("An 11-digit mobile number or a landline number with its area code. Stored "

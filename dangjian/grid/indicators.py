@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,14 +151,17 @@ def _unit_filter(kind: str, units: list[Unit], prefix: str = "", *, transition: 
 
 
 def _first_close():
-    return Subquery(RequestTransition.objects.filter(request=OuterRef("pk"), action=RequestAction.CLOSE)
-                    .order_by("at", "id").values("at")[:1])
+    """When the request was first closed. ``closed_at`` is the latest close, and only a redo after a
+    bad rating closes a request again: without rework it is the first close, so the log is read
+    (a correlated subquery per row, slow over a city's requests) only for requests redone."""
+    logged = Subquery(RequestTransition.objects.filter(request=OuterRef("pk"), action=RequestAction.CLOSE)
+                      .order_by("at", "id").values("at")[:1])
+    return Case(When(rework_count=0, then=F("closed_at")), default=logged, output_field=DateTimeField())
 
 
 def _request_counts(kind, units, start, end):
     key = KEYS[kind][0]
-    closed_before_end = Exists(RequestTransition.objects.filter(request=OuterRef("pk"), action=RequestAction.CLOSE,
-                                                                at__lt=end))
+    closed_before_end = Q(first_close__lt=end)  # some close before the end ⇔ the first one was
     rated = Exists(RequestRating.objects.filter(request=OuterRef("pk"), kind=RatingKind.FIRST))
     called_back = Exists(RequestRating.objects.filter(request=OuterRef("pk"), kind=RatingKind.CALLBACK, at__lt=end))
     counted = ~Q(status__in=(RequestStatus.MERGED, RequestStatus.DECLINED))

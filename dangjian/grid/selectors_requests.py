@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import FINISHED, RatingKind, RequestStatus, TeamLevel
+from .choices import FINISHED, RatingKind, RequestAction, RequestStatus, TeamLevel
 from .models import RequestRating, ServiceRequest
 from .models.scope import team_ids_of
 
@@ -178,3 +178,38 @@ PLAIN_STATUS = {
 
 def plain_status(status: str) -> str:
     return str(PLAIN_STATUS.get(status, ""))
+
+
+# Steps a resident reads about (no staff names: the team's name at most).
+PLAIN_STEP = {
+    RequestAction.FILE: _("You filed the request"),
+    RequestAction.ACCEPT: _("The community took it in"),
+    RequestAction.DECLINE: _("The community did not take it in"),
+    RequestAction.REGISTER: _("Registered"),
+    RequestAction.DISPATCH: _("Given to a service team"),
+    RequestAction.HANDLE: _("The team reports it handled"),
+    RequestAction.SEND_BACK: _("Passed on to another team"),
+    RequestAction.EXTEND: _("More time was given to solve it"),
+    RequestAction.PARK: _("Put on hold for a longer plan"),
+    RequestAction.RESUME: _("Work resumed"),
+    RequestAction.ESCALATE: _("Passed to the sub-district team"),
+    RequestAction.CHECK: _("The community checked the result"),
+    RequestAction.REJECT: _("The community asked for more work"),
+    RequestAction.CLOSE: _("Closed"),
+    RequestAction.RATE: _("Rated"),
+    RequestAction.REDO: _("Being redone"),
+    RequestAction.MERGE: _("Joined with a report of the same problem"),
+    RequestAction.CALLBACK: _("The sub-district called you back"),
+}
+# Steps a resident does not see in their timeline.
+HIDDEN_STEPS = {RequestAction.SUPERVISE, RequestAction.REGISTER}
+
+
+def resident_steps(request: ServiceRequest) -> list[dict]:
+    """A request's log as its resident reads it: plain words, the team's name at most, no staff names
+    and only the notes meant for the resident (why it was not taken in, what was done, why it waits)."""
+    A = RequestAction
+    return [{"at": t.at, "text": str(PLAIN_STEP.get(t.action, t.get_action_display())),
+             "team": t.team.name if t.team and t.action in (A.DISPATCH, A.ESCALATE, A.HANDLE) else "",
+             "note": t.note if t.action in (A.DECLINE, A.HANDLE, A.PARK) else ""}
+            for t in request.transitions.select_related("team").order_by("at", "id") if t.action not in HIDDEN_STEPS]

@@ -13,12 +13,11 @@ sub-district once it has been escalated.
 """
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -102,7 +101,8 @@ def capacities(user, request: ServiceRequest) -> set[str]:
     scope = user_scope(user, "transition")
     if request.grid_id and request.grid_id in scope.grid_ids:
         found.add(R.GRID_WORKER)
-    if request.team_id and TeamMember.objects.filter(team_id=request.team_id, user=user, active=True).exists():
+    if request.team_id and TeamMember.objects.filter(team_id=request.team_id, user=user, active=True,
+                                                     team__active=True).exists():
         found.add(R.TEAM)
     path = request.organization.path
     step = len(path) - request.organization.steplen
@@ -225,7 +225,8 @@ class Change:
 
     note: str = ""
     team: ServiceTeam | None = None
-    stage: str | None = None          # the rule-pack step whose deadline now runs
+    stage: str | None = None          # the rule-pack step whose deadline now runs (None: by the new status)
+    keep: bool = False                # the handler set the deadlines itself, or the step leaves them as they are
     # Steps taken at once by the system after this one: (action, note, params).
     after: list = field(default_factory=list)
 
@@ -286,7 +287,7 @@ def _apply(request, action, step, capacity, actor, note, now, clock, params):
         if handler else Change()
     if step.target:
         request.status = step.target
-    stage = change.stage or STAGE_OF.get(request.status)
+    stage = change.stage or (None if change.keep or step.target is None else STAGE_OF.get(request.status))
     if stage:
         due = clock.due(stage, now)
         request.stage_due_at, request.stage_due_provisional = due.at, due.provisional
@@ -308,11 +309,7 @@ def _apply(request, action, step, capacity, actor, note, now, clock, params):
 def _dispatch_deadline(request, clock, now):
     """While dispatched the request runs against its deadline to be solved at its level."""
     request.stage_due_at, request.stage_due_provisional = request.resolution_due_at, request.resolution_due_provisional
-    return Change(stage=None)
-
-
-def _accept(request, **kw):
-    return Change(note=_("Accepted"))
+    return Change(keep=True)
 
 
 def _register(request, *, clock, now, urgency=None, category=None, **kw):
@@ -325,7 +322,7 @@ def _register(request, *, clock, now, urgency=None, category=None, **kw):
     request.registered_at = now
     due = clock.due("handle", now)
     request.resolution_due_at, request.resolution_due_provisional = due.at, due.provisional
-    return Change(note=_("Registered"))
+    return Change()
 
 
 def team_for(request, level: str) -> ServiceTeam | None:
@@ -360,10 +357,26 @@ def _dispatch(request, *, clock, now, team=None, **kw):
         if team.pk == request.team_id:
             raise ValidationError({"team": _("The request is already with this team.")})
         request.bounce_count += 1  # an owner change
-    request.team = team
+    default = None if team.is_default else _past_bounce_limit(request, clock)
+    request.team = default or team
     change = _dispatch_deadline(request, clock, now)
-    change.note = _("Dispatched to %(team)s") % {"team": team}
+    change.note = (_("Sent on %(n)s times: given to the default team %(team)s") % {"n": request.bounce_count,
+                                                                                  "team": default}
+                   if default else _("Dispatched to %(team)s") % {"team": team})
     return change
+
+
+def _past_bounce_limit(request, clock) -> ServiceTeam | None:
+    """The default team of the request's level once it has been sent back or handed on as often as the
+    rule pack allows (with a supervision notice), else None."""
+    if request.bounce_count < clock.value("bounce_limit"):
+        return None
+    default = default_team(request, request.level)
+    if default is not None:
+        Supervision.objects.create(request=request, reason=SupervisionReason.BOUNCED, status=request.status,
+                                   team=default, note=_("Sent back or handed on %(n)s times") % {"n": request.bounce_count})
+        _notify_supervision(request, _("Request #%(id)s was sent back too often") % {"id": request.pk})
+    return default
 
 
 def _handle(request, *, now, **kw):
@@ -385,12 +398,9 @@ def _send_back(request, *, clock, now, **kw):
         raise ValidationError(_("This request has been sent back too often; the default team must handle it."))
     request.bounce_count += 1
     request.team = None
-    default = default_team(request, request.level) if request.bounce_count >= limit else None
+    default = _past_bounce_limit(request, clock)
     if default is None:
         return Change(stage="dispatch")
-    Supervision.objects.create(request=request, reason=SupervisionReason.BOUNCED, status=S.REGISTERED, team=default,
-                               note=_("Sent back %(n)s times") % {"n": request.bounce_count})
-    _notify_supervision(request, _("Request #%(id)s was sent back too often") % {"id": request.pk})
     note = _("Sent back %(n)s times: given to the default team %(team)s") % {"n": request.bounce_count,
                                                                            "team": default}
     return Change(stage="dispatch", after=[(A.DISPATCH, note, {"team": default})])
@@ -446,8 +456,18 @@ def _escalate(request, *, clock, now, team=None, **kw):
     return _dispatch_deadline(request, clock, now)
 
 
+def _rework_deadline(request, clock, now) -> Change:
+    """Work done again (a failed check, a redo) runs against the rule pack's redo time; the deadline to be
+    solved moves with it if it would end sooner, so that a later extension counts from the right day."""
+    due = clock.due("redo", now)
+    request.stage_due_at, request.stage_due_provisional = due.at, due.provisional
+    if request.resolution_due_at is None or request.resolution_due_at < due.at:
+        request.resolution_due_at, request.resolution_due_provisional = due.at, due.provisional
+    return Change(keep=True)
+
+
 def _reject(request, *, clock, now, **kw):
-    return Change(stage="redo")
+    return _rework_deadline(request, clock, now)
 
 
 def _close(request, *, clock, now, **kw):
@@ -455,9 +475,15 @@ def _close(request, *, clock, now, **kw):
     request.closed_at = now
     if first:
         request.closed_on_time = request.resolution_due_at is None or now <= request.resolution_due_at
-        request.callback_due = random.random() < float(clock.value("callback_sample_rate"))
+        request.callback_due = sampled(request.pk, float(clock.value("callback_sample_rate")))
     request.satisfaction, request.rating_assisted = "", False
     return Change(note=_("Closed; waiting for the resident's rating"))
+
+
+def sampled(pk: int, rate: float) -> bool:
+    """Whether request ``pk`` is in the call-back sample: a fixed spread of ids (Knuth's multiplicative
+    hash), so the sample is random-looking, the same on every run and about ``rate`` of all requests."""
+    return (pk * 2654435761 % 2**32) / 2**32 < rate
 
 
 def _satisfaction(value):
@@ -477,19 +503,22 @@ def _rate(request, *, capacity, actor, note, now, satisfaction=None, **kw):
     return Change()
 
 
-def _redo(request, *, clock, now, **kw):
+def _redo(request, *, clock, now, capacity, **kw):
+    if capacity != R.SYSTEM and request.satisfaction != Satisfaction.NOT_SATISFIED:
+        raise ValidationError(_("Only a request the resident is not satisfied with is redone."))
     request.rework_count += 1
     request.handled_at = None
     _notify_team(request, _("Request #%(id)s must be redone") % {"id": request.pk})
-    return Change(stage="redo")
+    return _rework_deadline(request, clock, now)
 
 
 def _merge(request, *, into=None, actor, now, capacity, **kw):
     if into is None or into.pk == request.pk:
         raise ValidationError({"into": _("Please choose the request this one repeats.")})
-    if into.status in FINISHED or into.organization_id != request.organization_id and not any(
-            into.organization.path.startswith(p) for p in _prefixes(request.organization)):
+    if into.status in FINISHED or into.organization_id != request.organization_id:
         raise ValidationError({"into": _("Merge only into an open request of the same community.")})
+    if resolve(TRANSITIONS[A.MERGE], into, capacities(actor, into)) is None:
+        raise PermissionDenied
     request.merged_into = into
     RequestTransition.objects.create(
         request=into, action=A.MERGE, from_status=into.status, to_status=into.status,
@@ -499,22 +528,23 @@ def _merge(request, *, into=None, actor, now, capacity, **kw):
 
 
 def _supervise(request, *, actor, note, now, **kw):
+    """A leader's supervision: a notice, and a step in the log; the deadlines stay as they are."""
     Supervision.objects.create(request=request, reason=SupervisionReason.MANUAL, status=request.status,
                                due_at=request.stage_due_at, team=request.team, note=note[:300],
                                created_by=actor if _real(actor) else None)
     _notify_supervision(request, _("Request #%(id)s is being supervised") % {"id": request.pk})
-    return Change(stage=None)
+    return Change(keep=True)
 
 
 def _callback(request, *, actor, note, now, satisfaction=None, **kw):
     value = _satisfaction(satisfaction)
     RequestRating.objects.create(request=request, kind=RatingKind.CALLBACK, satisfaction=value,
                                  rated_by=actor if _real(actor) else None, note=note[:500], at=now)
-    return Change(stage=None)
+    return Change(keep=True)
 
 
 HANDLERS = {
-    A.ACCEPT: _accept, A.REGISTER: _register, A.DISPATCH: _dispatch, A.HANDLE: _handle, A.SEND_BACK: _send_back,
+    A.REGISTER: _register, A.DISPATCH: _dispatch, A.HANDLE: _handle, A.SEND_BACK: _send_back,
     A.EXTEND: _extend, A.PARK: _park, A.RESUME: _resume, A.ESCALATE: _escalate, A.REJECT: _reject, A.CLOSE: _close,
     A.RATE: _rate, A.REDO: _redo, A.MERGE: _merge, A.SUPERVISE: _supervise, A.CALLBACK: _callback,
 }
@@ -565,7 +595,8 @@ def supervise_overdue(*, now=None) -> int:
     Idempotent; run by the background worker."""
     now = now or timezone.now()
     overdue = (ServiceRequest.objects.filter(status__in=[s for s in OPEN if s != S.PARKED], stage_due_at__lt=now)
-               .exclude(supervisions__reason=SupervisionReason.OVERDUE, supervisions__due_at=F("stage_due_at"))
+               .exclude(Exists(Supervision.objects.filter(request=OuterRef("pk"), reason=SupervisionReason.OVERDUE,
+                                                           due_at=OuterRef("stage_due_at"))))
                .select_related("organization", "team", "team__organization", "category"))
     count = 0
     for request in overdue:

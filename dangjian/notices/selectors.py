@@ -16,7 +16,9 @@ from .models import Assignment, Notice, NoticeRead
 
 def _org_users(org_ids, *, roles_only=False) -> list[tuple[int, int]]:
     """(organization id, user id) for users holding roles in, or on the roll of, the organizations."""
-    pairs = set(RoleAssignment.objects.filter(organization__in=org_ids).values_list("organization_id", "user_id"))
+    # Grid staff hold their role on a grid of the organization, not over it: they are not its people.
+    pairs = set(RoleAssignment.objects.filter(organization__in=org_ids, grid__isnull=True)
+                .values_list("organization_id", "user_id"))
     if not roles_only:
         pairs |= set(Member.objects.filter(organization__in=org_ids, status__in=ON_ROLL, user__isnull=False)
                      .values_list("organization_id", "user_id"))

@@ -94,7 +94,7 @@ def _role(actor, organization: Organization) -> str:
         return ""
     if actor.is_superuser:
         return "admin"
-    for role, path in actor.role_assignments.values_list("role", "organization__path"):
+    for role, path in actor.role_assignments.filter(grid__isnull=True).values_list("role", "organization__path"):
         if path and organization.path.startswith(path):
             return role
     return ""

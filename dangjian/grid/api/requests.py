@@ -16,6 +16,7 @@ from dangjian.core.api import IdFilter, RestrictedViewSet, StableOrderingFilter
 from .. import selectors_requests as selectors
 from ..choices import Channel, RequestAction, RequestStatus, Satisfaction, TeamLevel, Urgency
 from ..models import Building, Grid, Household, RequestCategory, RequestTransition, ServiceRequest, ServiceTeam
+from ..models.scope import GridScope, grid_scope
 from ..services_requests import request_file_with_photo
 from ..workflow import allowed_actions, may_file_for, request_transition
 
@@ -65,6 +66,33 @@ class RequestDetailSerializer(RequestSerializer):
     def get_allowed_actions(self, obj) -> list[str]:
         request = self.context.get("request")
         return allowed_actions(request.user, obj) if request else []
+
+
+class ResidentStepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    text = serializers.CharField()
+    team = serializers.CharField()
+    note = serializers.CharField()
+
+
+class ResidentRequestSerializer(serializers.ModelSerializer):
+    """A request as the resident who filed it sees it: plain words, no staff names or internal notes."""
+
+    status_display = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["id", "category", "description", "address", "status", "status_display", "reported_at", "closed_at",
+                  "satisfaction", "steps"]
+        read_only_fields = fields
+
+    def get_status_display(self, obj) -> str:
+        return selectors.plain_status(obj.status)
+
+    @extend_schema_field(ResidentStepSerializer(many=True))
+    def get_steps(self, obj) -> list[dict]:
+        return selectors.resident_steps(obj)
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -154,6 +182,33 @@ class RequestViewSet(RestrictedViewSet):
             queryset = queryset.prefetch_related("transitions")
         return queryset
 
+    def staff_view(self, obj=None) -> bool:
+        """Whether the user sees requests (or ``obj``) as staff; a resident who filed a request sees it
+        only in plain words (:class:`ResidentRequestSerializer`)."""
+        scope = grid_scope(self.request.user, "view")
+        staff = GridScope(everything=scope.everything, paths=scope.paths, grid_ids=scope.grid_ids,
+                          team_ids=scope.team_ids)
+        if staff.everything:
+            return True
+        if staff.empty:
+            return False
+        return obj is None or ServiceRequest.objects.filter(ServiceRequest.scope_filter(staff, "view"),
+                                                            pk=obj.pk).exists()
+
+    def list(self, request, *args, **kwargs):
+        if self.staff_view():
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ResidentRequestSerializer(page, many=True).data)
+
+    def output(self, obj, status_code=status.HTTP_200_OK) -> Response:
+        if not self.staff_view(obj):
+            return Response(ResidentRequestSerializer(obj).data, status=status_code)
+        return super().output(obj, status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.output(self.get_object())
+
     def create(self, request, *args, **kwargs):
         serializer = RequestCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -184,6 +239,8 @@ class RequestViewSet(RestrictedViewSet):
     def transitions(self, request, pk=None):
         obj = self.get_object()
         if request.method == "GET":
+            if not self.staff_view(obj):
+                return Response(ResidentStepSerializer(selectors.resident_steps(obj), many=True).data)
             rows = obj.transitions.order_by("at", "id")
             return Response(TransitionSerializer(rows, many=True).data)
         serializer = StepInputSerializer(data=request.data)

@@ -277,3 +277,10 @@ def test_household_and_visit_forms(client_for, first_grid):
     assert GridVisit.objects.filter(household=household, visitor__username="grid").exists()
     page = client.get(reverse("grid:visit_add", args=[first_grid.pk]), {"household": household.pk})
     assert page.context["form"].initial["household"] == household
+
+
+def test_grid_staff_are_not_the_communitys_people_for_notices(org):
+    from dangjian.notices.selectors import recipients
+
+    names = set(recipients([org["community"]], roles_only=True).values_list("username", flat=True))
+    assert "community" in names and "grid" not in names

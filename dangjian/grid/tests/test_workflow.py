@@ -53,26 +53,72 @@ def test_deadlines_in_a_year_without_calendar_data_are_provisional(personas, bui
     assert request.resolution_due_at.year == 2027
 
 
-def test_send_backs_hand_the_request_to_the_default_team(personas, building, org):
-    specific = ServiceTeam.objects.create(organization=org["community"], name="滨河物业协调组", level="community")
-    specific.categories.set([RequestCategory.objects.get(code="environment")])
+@pytest.fixture
+def specific(org, personas):
+    """A community team made for environment requests, led by the ``team`` persona."""
+    team = ServiceTeam.objects.create(organization=org["community"], name="滨河物业协调组", level="community")
+    team.categories.set([RequestCategory.objects.get(code="environment")])
+    team.members.create(name="赵下沉", unit_kind="community", user=personas["team"])
+    return team
+
+
+def test_send_backs_hand_the_request_to_the_default_team(personas, building, specific):
     default = ServiceTeam.objects.get(name="滨河社区服务团队")
-    specific.members.create(name="赵下沉", unit_kind="community", user=personas["team"])
     request = walk(filed(personas, building), personas, ["accept", "register", "dispatch"])
     assert request.team == specific  # the team made for the category, before the default one
-    request = request_transition(request=request, action="send_back", actor=personas["team"], note="不归我们管",
-                                 at=at("2026-11-16T11:00"))
-    assert request.status == RequestStatus.REGISTERED and request.bounce_count == 1 and request.team is None
-    for team in (specific, default, specific):  # sent again, then handed from team to team
-        request = request_transition(request=request, action="dispatch", actor=personas["community"], team=team,
+    for n in (1, 2):
+        request = request_transition(request=request, action="send_back", actor=personas["team"], note="不归我们管",
+                                     at=at("2026-11-16T11:00"))
+        assert request.status == RequestStatus.REGISTERED and request.bounce_count == n and request.team is None
+        request = request_transition(request=request, action="dispatch", actor=personas["community"], team=specific,
                                      at=at("2026-11-16T11:30"))
-    assert request.bounce_count == 3  # each owner change counts as well
-    # Sent back once more: past the limit (3) the default team owns it, with a supervision notice.
+    # The third send-back reaches the limit (3): the default team owns it, with a supervision notice.
     request = request_transition(request=request, action="send_back", actor=personas["team"], note="还是不归我们管",
                                  at=at("2026-11-16T13:00"))
-    assert request.status == RequestStatus.DISPATCHED and request.team == default
+    assert request.status == RequestStatus.DISPATCHED and request.team == default and request.bounce_count == 3
     assert Supervision.objects.filter(request=request, reason=SupervisionReason.BOUNCED).exists()
     assert request.transitions.last().action == "dispatch" and request.transitions.last().actor_role == "system"
+
+
+def test_owner_changes_count_and_past_the_limit_go_to_the_default_team(personas, building, specific, org):
+    default = ServiceTeam.objects.get(name="滨河社区服务团队")
+    other = ServiceTeam.objects.create(organization=org["community"], name="滨河城管联络组", level="community")
+    request = walk(filed(personas, building), personas, ["accept", "register", "dispatch"])
+    for team, count in ((other, 1), (specific, 2)):
+        request = request_transition(request=request, action="dispatch", actor=personas["community"], team=team)
+        assert request.team == team and request.bounce_count == count
+    request = request_transition(request=request, action="dispatch", actor=personas["community"], team=other)
+    assert request.bounce_count == 3 and request.team == default
+    assert Supervision.objects.filter(request=request, reason=SupervisionReason.BOUNCED).exists()
+
+
+def test_supervision_leaves_the_deadline_and_a_satisfied_request_is_not_redone(personas, building):
+    request = filed(personas, building)
+    due = request.stage_due_at
+    request = request_transition(request=request, action="supervise", actor=personas["organizer"], note="请尽快受理",
+                                 at=at("2026-11-18T09:00"))
+    assert request.stage_due_at == due
+    request = walk(request, personas, ["accept", "register", "dispatch"])
+    for action in ("handle", "check", "close"):
+        request = request_transition(request=request, action=action, actor=personas["community"], note="好了")
+    request = request_transition(request=request, action="rate", actor=personas["grid"], satisfaction="satisfied")
+    with pytest.raises(ValidationError):
+        request_transition(request=request, action="redo", actor=personas["community"], note="再做一次")
+
+
+def test_merge_stays_within_the_community(personas, building, org):
+    request = filed(personas, building)
+    elsewhere = Building.objects.filter(grid__organization__name="望江社区党委").first()
+    other = filed(personas | {"grid": personas["organizer"]}, elsewhere)
+    with pytest.raises(ValidationError):
+        request_transition(request=request, action="merge", actor=personas["organizer"], into=other)
+
+
+def test_call_back_sample_is_fixed_by_the_id():
+    from dangjian.grid.workflow import sampled
+
+    picks = [pk for pk in range(1, 10001) if sampled(pk, 0.1)]
+    assert 900 < len(picks) < 1100 and picks == [pk for pk in range(1, 10001) if sampled(pk, 0.1)]
 
 
 def test_each_capacity_takes_only_its_steps(personas, building):

@@ -147,6 +147,8 @@ def request_step(request, pk, action):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": RequestAction(action).label})
+            if not ServiceRequest.objects.restrict(request.user, "view").filter(pk=request_obj.pk).exists():
+                return redirect("grid:requests")  # sent back or escalated out of the user's sight
             return redirect(request_url(request_obj))
     request_obj.refresh_from_db()
     return _render_detail(request, request_obj, capacities(request.user, request_obj), failed=form, status=400)

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from dangjian.core.forms import add_service_errors
@@ -18,33 +17,9 @@ from dangjian.organizations.models import Organization
 from ..choices import Channel, RequestAction, RequestStatus
 from ..forms_requests import RateForm, ResidentRequestForm
 from ..models import Grid, ServiceRequest
-from ..selectors_requests import own_requests, plain_status
+from ..selectors_requests import own_requests, plain_status, resident_steps
 from ..services_requests import request_file_with_photo
 from ..workflow import request_transition
-
-# Steps a resident reads about (no staff names: the team's name at most).
-PLAIN_STEP = {
-    RequestAction.FILE: gettext_lazy("You filed the request"),
-    RequestAction.ACCEPT: gettext_lazy("The community took it in"),
-    RequestAction.DECLINE: gettext_lazy("The community did not take it in"),
-    RequestAction.REGISTER: gettext_lazy("Registered"),
-    RequestAction.DISPATCH: gettext_lazy("Given to a service team"),
-    RequestAction.HANDLE: gettext_lazy("The team reports it handled"),
-    RequestAction.SEND_BACK: gettext_lazy("Passed on to another team"),
-    RequestAction.EXTEND: gettext_lazy("More time was given to solve it"),
-    RequestAction.PARK: gettext_lazy("Put on hold for a longer plan"),
-    RequestAction.RESUME: gettext_lazy("Work resumed"),
-    RequestAction.ESCALATE: gettext_lazy("Passed to the sub-district team"),
-    RequestAction.CHECK: gettext_lazy("The community checked the result"),
-    RequestAction.REJECT: gettext_lazy("The community asked for more work"),
-    RequestAction.CLOSE: gettext_lazy("Closed"),
-    RequestAction.RATE: gettext_lazy("Rated"),
-    RequestAction.REDO: gettext_lazy("Being redone"),
-    RequestAction.MERGE: gettext_lazy("Joined with a report of the same problem"),
-    RequestAction.CALLBACK: gettext_lazy("The sub-district called you back"),
-}
-# Steps a resident does not see in their timeline.
-HIDDEN_STEPS = {RequestAction.SUPERVISE, RequestAction.REGISTER}
 
 
 def _own(request, pk) -> ServiceRequest:
@@ -114,12 +89,7 @@ def my_request(request, pk):
             else:
                 messages.success(request, _("Thank you for your rating."))
                 return redirect("grid:my_request", pk=r.pk)
-    steps = [{"at": t.at, "text": str(PLAIN_STEP.get(t.action, t.get_action_display())),
-              "team": t.team.name if t.team and t.action in (RequestAction.DISPATCH, RequestAction.ESCALATE,
-                                                              RequestAction.HANDLE) else "",
-              "note": t.note if t.action in (RequestAction.DECLINE, RequestAction.HANDLE, RequestAction.PARK)
-              else ""}
-             for t in r.transitions.select_related("team").order_by("at", "id") if t.action not in HIDDEN_STEPS]
+    steps = resident_steps(r)
     return render(request, "grid/resident/detail.html", {
         "nav": "my_requests", "r": r, "plain": plain_status(r.status), "steps": steps, "form": form,
         "ratings": list(r.ratings.filter(kind="first")), "photos": list(r.attachments.all()),

@@ -407,7 +407,7 @@ class Builder:
                 step("accept", "accepted", after=hour * rng.uniform(0.2, 26), next_due=None)
                 due = t + 24 * hour
                 if final != "accepted":
-                    step("register", "registered", after=hour * rng.uniform(0.1, 20), next_due=t + 26 * hour)
+                    step("register", "registered", after=hour * rng.uniform(0.1, 20), next_due=t + 46 * hour)
                     stamps["registered"] = t
                     resolution = t + datetime.timedelta(days=handle_days[urgency])
                 if final not in ("accepted", "registered"):
@@ -416,7 +416,7 @@ class Builder:
                     if rng.random() < 0.08:
                         bounce += 1
                         step("send_back", "registered", after=hour * rng.uniform(2, 48), role="team", team_id=team,
-                             note="不属于本团队职责", next_due=t + 24 * hour)
+                             note="不属于本团队职责", next_due=t + 72 * hour)
                         step("dispatch", "dispatched", after=hour * rng.uniform(1, 20), team_id=team,
                              next_due=resolution)
                     if rng.random() < 0.06 and sub_team:

@@ -39,10 +39,19 @@ def drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationErr
     return exceptions.ValidationError(detail)
 
 
+class IdField(forms.IntegerField):
+    """A primary key: a whole number that fits a 64-bit column (a larger one would overflow the query)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class IdFilter(django_filters.NumberFilter):
     """A query parameter holding a primary key: a whole number, anything else answers 400."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
 class Pagination(PageNumberPagination):

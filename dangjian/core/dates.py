@@ -23,3 +23,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def parse_month(text) -> datetime.date | None:
+    """The first day of a month written ``yyyy-mm`` (years 2000 to 2100), or None if it is not one."""
+    try:
+        month = datetime.datetime.strptime(str(text or "").strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+    return month if 2000 <= month.year <= 2100 else None

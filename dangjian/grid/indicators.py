@@ -12,7 +12,6 @@ materialized path of the request's organization.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core import dates
 from dangjian.core.dates import add_months
 from dangjian.organizations.choices import OrgType, UnitKind
 from dangjian.organizations.models import Organization
@@ -30,7 +30,6 @@ from dangjian.organizations.models import Organization
 from .choices import RatingKind, RequestAction, RequestStatus, Satisfaction, TeamLevel
 from .models import Grid, RequestRating, RequestTransition, ServiceRequest, ServiceTeam
 
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 BREAKDOWNS = ("grid", "community", "subdistrict", "team")
 
 # code → label; the order of the page and of the API answer.
@@ -60,11 +59,10 @@ def parse_month(value: str | None, *, default: datetime.date | None = None) -> d
     """The first day of the month written ``yyyy-mm``; ``default`` (this month) when empty."""
     if not value:
         return (default or timezone.localdate()).replace(day=1)
-    match = MONTH.match(value.strip())
-    month = int(match.group(2)) if match else 0
-    if not match or not 1 <= month <= 12 or int(match.group(1)) < 2000:
+    month = dates.parse_month(value)
+    if month is None:
         raise ValidationError({"month": _("Give the month as yyyy-mm, such as 2026-11.")})
-    return datetime.date(int(match.group(1)), month, 1)
+    return month
 
 
 def month_span(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

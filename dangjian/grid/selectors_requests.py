@@ -8,6 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.dates import parse_month
+
 from .choices import FINISHED, RatingKind, RequestAction, RequestStatus, TeamLevel
 from .models import RequestRating, ServiceRequest
 from .models.scope import team_ids_of
@@ -59,13 +61,6 @@ def apply_tab(queryset, tab: str, user, now=None):
     return queryset
 
 
-def _month(text: str) -> datetime.date | None:
-    try:
-        return datetime.datetime.strptime(str(text), "%Y-%m").date()
-    except ValueError:
-        return None
-
-
 def filter_requests(queryset, params, user, now=None):
     """Narrow by the list's filters (``params`` a dict-like of query parameters)."""
     now = now or timezone.now()
@@ -91,7 +86,7 @@ def filter_requests(queryset, params, user, now=None):
 
         path = Organization.objects.filter(pk=int(org)).values_list("path", flat=True).first()
         queryset = queryset.filter(organization__path__startswith=path) if path else queryset.none()
-    month = _month(params.get("month", ""))
+    month = parse_month(params.get("month"))
     if month:
         # Requests filed in the month (the indicators link here for the records behind a figure).
         start = timezone.make_aware(datetime.datetime(month.year, month.month, 1))

@@ -266,12 +266,12 @@ def household_read(*, actor, household: Household) -> None:
                   organization=household.building.grid.organization, changes={"tags": household.tag_list})
 
 
-def households_listed(*, actor, filters: dict, count: int, grid: Grid | None = None) -> None:
-    """Log one read of a list of households filtered by tag, with the filters (as a query string)
-    and how many households matched."""
+def households_listed(*, actor, filters: dict, count: int, grid: Grid | None = None, tagged=()) -> None:
+    """Log one read of a list of households that was filtered by tag or showed tagged households: the
+    filters (as a query string), how many households matched and the tagged ones shown."""
     query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
     audit_log(actor=actor, action="household.read", obj=grid, organization=grid.organization if grid else None,
-              changes={"filters": query, "count": count})
+              changes={"filters": query, "count": count, "tagged": sorted(tagged)})
 
 
 # Visits --------------------------------------------------------------------------------------

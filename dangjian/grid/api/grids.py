@@ -205,9 +205,11 @@ class HouseholdViewSet(RestrictedViewSet):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         tag = request.query_params.get("tag")
-        if tag in HouseholdTag.values and response.status_code == 200:
+        tagged = [row["id"] for row in response.data.get("results", []) if row.get("tags")] \
+            if response.status_code == 200 else []
+        if response.status_code == 200 and (tag in HouseholdTag.values or tagged):
             filters = {k: v for k, v in request.query_params.items() if k in ("grid", "building", "tag", "page")}
-            households_listed(actor=request.user, filters=filters, count=response.data.get("count", 0))
+            households_listed(actor=request.user, filters=filters, count=response.data.get("count", 0), tagged=tagged)
         return response
 
     def retrieve(self, request, *args, **kwargs):

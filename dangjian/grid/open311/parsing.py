@@ -232,13 +232,19 @@ def parse_filing(data, client) -> Filing:
 # ----- the request search -------------------------------------------------------------------------
 
 def _when(value: str, name: str) -> datetime.datetime:
-    moment = parse_datetime(value.replace(" ", "+")) if "T" in value else None
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise bad_request(_("%(field)s must be a date-time in ISO 8601, such as 2026-11-01T00:00:00+08:00.")
-                              % {"field": name})
-        moment = datetime.datetime.combine(day, datetime.time())
+    problem = bad_request(_("%(field)s must be a date-time in ISO 8601, such as 2026-11-01T00:00:00+08:00.")
+                          % {"field": name})
+    try:
+        moment = parse_datetime(value.replace(" ", "+")) if "T" in value else None
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                raise problem
+            moment = datetime.datetime.combine(day, datetime.time())
+    except ValueError:  # out-of-range parts, or an offset beyond ±24 hours
+        raise problem from None
+    if not 2000 <= moment.year <= 2100:
+        raise bad_request(_("%(field)s must lie between the years 2000 and 2100.") % {"field": name})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -249,7 +255,7 @@ def search_filter(params) -> Q:
     ids = (params.get("service_request_id") or "").strip()
     if ids:
         parts = [p.strip() for p in ids.split(",") if p.strip()]
-        if not all(p.isdigit() for p in parts) or len(parts) > MAX_ROWS:
+        if not all(p.isdigit() and len(p) <= 18 for p in parts) or len(parts) > MAX_ROWS:
             raise bad_request(_("service_request_id must be a comma-separated list of request numbers."))
         return Q(pk__in=[int(p) for p in parts])
     from ..choices import FINISHED

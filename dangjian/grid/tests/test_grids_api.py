@@ -44,17 +44,19 @@ def test_households_masked_and_filtered(client_for, first_grid, django_assert_ma
 
 def test_household_reads_logged(client_for, first_grid):
     client = client_for("grid")
-    before = AuditEntry.objects.filter(action="household.read").count()
-    client.get("/api/v1/households/")  # no tag filter: not logged
-    assert AuditEntry.objects.filter(action="household.read").count() == before
+    page = client.get("/api/v1/households/").json()  # the first page shows tagged households: logged
+    shown = sorted(r["id"] for r in page["results"] if r["tags"])
+    assert shown and AuditEntry.objects.filter(action="household.read").latest("id").changes["tagged"] == shown
     data = client.get("/api/v1/households/", {"tag": "elderly_alone"}).json()
     entry = AuditEntry.objects.filter(action="household.read").latest("id")
-    assert entry.changes == {"filters": "tag=elderly_alone", "count": data["count"]}
+    assert entry.changes == {"filters": "tag=elderly_alone", "count": data["count"],
+                             "tagged": sorted(r["id"] for r in data["results"])}
     assert all("elderly_alone" in r["tags"] for r in data["results"])
+    before = AuditEntry.objects.filter(action="household.read").count()
     tagged = Household.objects.filter(building__grid=first_grid).exclude(tags="").first()
     plain = Household.objects.filter(building__grid=first_grid, tags="").first()
     client.get(f"/api/v1/households/{plain.pk}/")
-    assert AuditEntry.objects.filter(action="household.read").count() == before + 1
+    assert AuditEntry.objects.filter(action="household.read").count() == before  # nothing sensitive read
     assert client.get(f"/api/v1/households/{tagged.pk}/").json()["tags"] == tagged.tag_list
     assert AuditEntry.objects.filter(action="household.read", object_id=str(tagged.pk)).count() == 1
 

@@ -1,6 +1,5 @@
 """Pages of grids: the grids of a community, one grid with its buildings, staff, visits and
 coverage, households (phones masked, tagged reads logged), the visit form and "my grid"."""
-import datetime
 import io
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.accounts.models import RoleAssignment
 from dangjian.core.access import GRID_ROLES, can, get_for
+from dangjian.core.dates import parse_month
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
@@ -60,10 +60,7 @@ def _base(request, grid=None, org=None):
 
 
 def _month(request, today):
-    try:
-        return datetime.date.fromisoformat(request.GET["month"] + "-01")
-    except (KeyError, ValueError):
-        return today.replace(day=1)
+    return parse_month(request.GET.get("month")) or today.replace(day=1)
 
 
 @login_required
@@ -191,8 +188,9 @@ def staff(request, pk):
     grid = _managed_grid(request, pk)
     form = StaffForm(request.POST if request.POST.get("do") == "assign" else None)
     if request.method == "POST" and request.POST.get("do") == "remove":
+        chosen = request.POST.get("assignment", "")
         assignment = RoleAssignment.objects.filter(grid=grid, role__in=GRID_ROLES,
-                                                   pk=request.POST.get("assignment") or 0).select_related("user").first()
+                                                   pk=int(chosen) if chosen.isdigit() else 0).select_related("user").first()
         if assignment is None:
             raise PermissionDenied
         services.grid_staff_remove(actor=request.user, assignment=assignment)
@@ -233,10 +231,11 @@ def households(request, pk):
     if show != "all":
         rows = rows.filter(active=True)
     page = Paginator(rows.order_by("building__name", "room"), 50).get_page(request.GET.get("page"))
-    if tag:
-        services.households_listed(actor=request.user, grid=grid, count=page.paginator.count,
+    tagged = [h.pk for h in page if h.tags]
+    if tag or tagged:
+        services.households_listed(actor=request.user, grid=grid, count=page.paginator.count, tagged=tagged,
                                    filters={"grid": grid.pk, "tag": tag, "building": building.pk if building else None,
-                                            "page": page.number})
+                                            "q": q, "page": page.number})
     tag_counts = dict(Household.objects.filter(building__grid=grid, active=True).exclude(tags="")
                       .values_list("tags").annotate(n=Count("id")))
     by_tag = [(code, label, sum(n for tags, n in tag_counts.items() if f",{code}," in tags))

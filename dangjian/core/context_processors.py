@@ -16,6 +16,9 @@ def platform(request):
         perms_ui["delete"] = has_any_scope(user, "delete")
         view = user_scope(user, "view")
         perms_ui["overview"] = bool(view.everything or view.paths)
+        perms_ui["everything"] = view.everything
+        steer = user_scope(user, "transition")
+        perms_ui["supervise"] = bool(steer.everything or steer.paths)
         # Party pages are for those with a subtree or a member record; grid staff, residents and
         # service team members see the grid and request pages only.
         perms_ui["party"] = perms_ui["overview"] or my_member_id is not None

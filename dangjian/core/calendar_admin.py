@@ -29,7 +29,7 @@ from .spreadsheets import (
     template_example,
     write_workbook,
 )
-from .workdays import calendar_load_package, calendar_year_replace, forget_calendar
+from .workdays import calendar_changed_on_commit, calendar_load_package, calendar_year_replace
 
 
 class FileKind(models.TextChoices):
@@ -73,7 +73,7 @@ def calendar_day_save(*, actor, day: datetime.date, kind: str, name: str = "") -
     with transaction.atomic():
         before = CalendarDay.objects.filter(date=day).values("kind", "name").first() or {"kind": None, "name": ""}
         obj, _created = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
-        transaction.on_commit(forget_calendar)
+        calendar_changed_on_commit(day.year)
         audit_log(actor=actor, action="calendar.day_saved", obj=obj,
                   changes={"date": day, "kind": [before["kind"], kind], "name": [before["name"], name]})
     return obj
@@ -88,7 +88,7 @@ def calendar_day_delete(*, actor, day: datetime.date) -> None:
         audit_log(actor=actor, action="calendar.day_deleted", obj=obj,
                   changes={"date": day, "kind": obj.kind, "name": obj.name})
         obj.delete()
-        transaction.on_commit(forget_calendar)
+        calendar_changed_on_commit(day.year)
 
 
 def calendar_year_confirm(*, actor, year: int) -> CalendarYear:
@@ -99,7 +99,7 @@ def calendar_year_confirm(*, actor, year: int) -> CalendarYear:
         raise ValidationError(_("Enter the holidays and make-up workdays of %(year)d first.") % {"year": year})
     with transaction.atomic():
         obj = CalendarYear.objects.create(year=year, source=_("entered by hand"))
-        transaction.on_commit(forget_calendar)
+        calendar_changed_on_commit(year)
         audit_log(actor=actor, action="calendar.year_confirmed", obj=obj,
                   changes={"count": CalendarDay.objects.filter(date__year=year).count()})
     return obj

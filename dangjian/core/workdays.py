@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.dispatch import Signal
+
 ONE_DAY = datetime.timedelta(days=1)
 
 # English names used by the chinese-calendar package → the official Chinese names.
@@ -121,6 +123,24 @@ def forget_calendar():
     _cached["calendar"] = None
 
 
+# Sent (after the commit) when the holidays or make-up workdays of ``year`` change, or a year is
+# loaded or confirmed: apps that store computed deadlines recompute those that depend on it.
+calendar_changed = Signal()
+
+
+def calendar_changed_on_commit(year: int) -> None:
+    """Forget the cached calendar now and again after the commit, then announce the change."""
+    from django.db import transaction
+
+    forget_calendar()
+
+    def announce():
+        forget_calendar()
+        calendar_changed.send(sender=WorkCalendar, year=year)
+
+    transaction.on_commit(announce)
+
+
 def package_calendar() -> dict[int, list[tuple[datetime.date, str, str]]]:
     """The chinese-calendar package's data by year: (date, kind, Chinese name)."""
     import chinese_calendar
@@ -156,8 +176,7 @@ def calendar_year_replace(*, year: int, days, source: str):
 
     from .models import CalendarDay, CalendarYear
 
-    forget_calendar()
-    transaction.on_commit(forget_calendar)
+    calendar_changed_on_commit(year)
     with transaction.atomic():
         CalendarDay.objects.filter(date__year=year).delete()
         CalendarDay.objects.bulk_create([CalendarDay(date=d, kind=k, name=n) for d, k, n in days if d.year == year])

@@ -9,3 +9,11 @@ def supervise_overdue_task() -> int:
     from .workflow import supervise_overdue
 
     return supervise_overdue()
+
+
+@task()
+def recompute_deadlines_task(year: int) -> int:
+    """Recompute the deadlines of open requests after the calendar of ``year`` changed."""
+    from .deadlines import requests_recompute_deadlines
+
+    return requests_recompute_deadlines(year=year)

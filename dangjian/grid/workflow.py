@@ -183,13 +183,12 @@ def request_file(*, actor, channel: str, category, description: str, organizatio
             phone_masked=pii.mask_phone(phone), contact_email=contact_email, reported_at=now,
         )
         clock = RequestClock(request, on=timezone.localtime(now).date())
-        due = clock.due("accept", now)
-        request.stage_due_at, request.stage_due_provisional = due.at, due.provisional
+        clock.set_stage("accept", now)
         request.status_notes = _("Waiting to be accepted")
         request.save()
         RequestTransition.objects.create(
             request=request, action=A.FILE, from_status="", to_status=S.REPORTED, actor=actor if _real(actor) else None,
-            actor_name=_name(actor, client), actor_role=_filing_role(channel), at=now, new_due_at=due.at)
+            actor_name=_name(actor, client), actor_role=_filing_role(channel), at=now, new_due_at=request.stage_due_at)
         audit_log(actor=actor if _real(actor) else None, action="request.filed", obj=request,
                   organization=organization, changes={"channel": channel, "category": category.code})
     return request
@@ -289,10 +288,9 @@ def _apply(request, action, step, capacity, actor, note, now, clock, params):
         request.status = step.target
     stage = change.stage or (None if change.keep or step.target is None else STAGE_OF.get(request.status))
     if stage:
-        due = clock.due(stage, now)
-        request.stage_due_at, request.stage_due_provisional = due.at, due.provisional
+        clock.set_stage(stage, now)
     elif request.status in FINISHED or request.status == S.PARKED:
-        request.stage_due_at, request.stage_due_provisional = None, False
+        clock.clear_stage()
     request.status_notes = (note or change.note or request.get_status_display())[:300]
     request.save()
     overdue = _log(request, action, from_status, capacity, actor, note, now, due_before)
@@ -308,7 +306,7 @@ def _apply(request, action, step, capacity, actor, note, now, clock, params):
 
 def _dispatch_deadline(request, clock, now):
     """While dispatched the request runs against its deadline to be solved at its level."""
-    request.stage_due_at, request.stage_due_provisional = request.resolution_due_at, request.resolution_due_provisional
+    clock.mirror_stage()
     return Change(keep=True)
 
 
@@ -320,8 +318,7 @@ def _register(request, *, clock, now, urgency=None, category=None, **kw):
             raise ValidationError({"urgency": _("Unknown urgency.")})
         request.urgency = urgency
     request.registered_at = now
-    due = clock.due("handle", now)
-    request.resolution_due_at, request.resolution_due_provisional = due.at, due.provisional
+    clock.set_resolution("handle", now)
     return Change()
 
 
@@ -421,7 +418,7 @@ def _extend(request, *, clock, days=None, **kw):
     if request.extension_count >= clock.value("max_extensions"):
         raise ValidationError(_("This request has had all the extensions it may have."))
     request.extension_count += 1
-    request.resolution_due_at, request.resolution_due_provisional = clock.extended(request.resolution_due_at, days)
+    clock.extend_resolution(days)
     return _dispatch_deadline(request, clock, None)
 
 
@@ -437,8 +434,7 @@ def _resume(request, *, clock, now, **kw):
     if request.team is None:
         request.team = team_for(request, request.level)
         _check_team(request, request.team, request.level)
-    due = clock.due("escalated" if request.level == TeamLevel.SUBDISTRICT else "handle", now)
-    request.resolution_due_at, request.resolution_due_provisional = due.at, due.provisional
+    clock.set_resolution("escalated" if request.level == TeamLevel.SUBDISTRICT else "handle", now)
     return _dispatch_deadline(request, clock, now)
 
 
@@ -450,8 +446,7 @@ def _escalate(request, *, clock, now, team=None, **kw):
     request.level, request.team, request.escalated_at = TeamLevel.SUBDISTRICT, team, now
     if request.registered_at is None:
         request.registered_at = now
-    due = clock.due("escalated", now)
-    request.resolution_due_at, request.resolution_due_provisional = due.at, due.provisional
+    clock.set_resolution("escalated", now)
     _notify_team(request, _("Request #%(id)s escalated to your team") % {"id": request.pk})
     return _dispatch_deadline(request, clock, now)
 
@@ -459,10 +454,9 @@ def _escalate(request, *, clock, now, team=None, **kw):
 def _rework_deadline(request, clock, now) -> Change:
     """Work done again (a failed check, a redo) runs against the rule pack's redo time; the deadline to be
     solved moves with it if it would end sooner, so that a later extension counts from the right day."""
-    due = clock.due("redo", now)
-    request.stage_due_at, request.stage_due_provisional = due.at, due.provisional
-    if request.resolution_due_at is None or request.resolution_due_at < due.at:
-        request.resolution_due_at, request.resolution_due_provisional = due.at, due.provisional
+    clock.set_stage("redo", now)
+    if request.resolution_due_at is None or request.resolution_due_at < request.stage_due_at:
+        clock.set_resolution("redo", now)
     return Change(keep=True)
 
 

@@ -80,6 +80,9 @@ class ServiceRequest(models.Model):
     stage_due_provisional = models.BooleanField(default=False)
     resolution_due_at = models.DateTimeField(_("to be solved by"), null=True, blank=True, db_index=True)
     resolution_due_provisional = models.BooleanField(default=False)
+    # How the two deadlines above were computed (rule-pack step, start, extension days), so that they
+    # can be computed again when the official calendar of a year is loaded or corrected.
+    deadline_basis = models.JSONField(default=dict, blank=True, editable=False)
     handled_on_time = models.BooleanField(_("handled on time"), null=True)
     closed_on_time = models.BooleanField(_("closed on time"), null=True)
     bounce_count = models.PositiveSmallIntegerField(_("send-backs and owner changes"), default=0)

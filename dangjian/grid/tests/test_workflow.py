@@ -160,3 +160,21 @@ def test_decline_and_failed_check_need_reasons(personas, building):
 def test_the_table_names_every_step_once():
     assert {step.target for step in TRANSITIONS.values()} - {None} <= set(RequestStatus.values)
     assert all(step.sources for step in TRANSITIONS.values())
+
+
+def test_provisional_deadlines_are_recomputed_when_the_year_is_loaded(personas, building,
+                                                                       django_capture_on_commit_callbacks):
+    from dangjian.core.workdays import calendar_year_replace
+
+    request = walk(filed(personas, building, when="2026-12-28T09:00"), personas, ["accept", "register", "dispatch"],
+                   when="2026-12-28T10:00")
+    # Seven working days after Monday 28 December, counted without 2027's calendar: 29, 30, 31 Dec, 1, 4, 5, 6 Jan.
+    assert request.resolution_due_at == at("2027-01-06T23:59:59") and request.resolution_due_provisional
+    assert request.stage_due_at == request.resolution_due_at
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_year_replace(year=2027, source="test", days=[
+            (datetime.date(2027, 1, d), "holiday", "元旦") for d in (1, 4)])  # a made-up New Year holiday
+    request.refresh_from_db()
+    # Now 1 and 4 January are holidays: 29, 30, 31 Dec, 5, 6, 7, 8 Jan.
+    assert request.resolution_due_at == at("2027-01-08T23:59:59") and not request.resolution_due_provisional
+    assert request.stage_due_at == request.resolution_due_at and not request.stage_due_provisional

@@ -103,6 +103,11 @@ def _copy(model, columns: list[str], rows) -> int:
     from django.db import connection
 
     qn = connection.ops.quote_name
+    # Columns not written here but required (added by later migrations) get their field's default.
+    extra = [f for f in model._meta.concrete_fields
+             if f.column not in columns and not f.null and f.has_default() and not f.primary_key]
+    constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
+    columns = [*columns, *(f.column for f in extra)]
     sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
     n = 0
     with connection.cursor() as cursor:
@@ -112,7 +117,7 @@ def _copy(model, columns: list[str], rows) -> int:
         try:
             with cursor.copy(sql) as copy:
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, *constants) if constants else row)
                     n += 1
         finally:
             cursor.execute("SET session_replication_role = DEFAULT")

@@ -158,9 +158,8 @@ def case_detail(request, pk):
 
 def _support_form(request, case, data):
     org = case.member.organization
-    step = Organization.steplen
-    prefixes = [org.path[:end] for end in range(step, len(org.path) + 1, step)]
-    organizations = Organization.objects.filter(path__in=prefixes).restrict(request.user, "view").order_by("path")
+    organizations = Organization.objects.filter(path__in=org.lineage_paths).restrict(request.user, "view").order_by(
+        "path")
     return SupportForm(data, organizations=organizations, initial={"given_by_organization": org})
 
 

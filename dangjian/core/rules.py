@@ -77,9 +77,7 @@ def ancestor_codes(organization) -> dict[str, int]:
     """Codes of the organization and its ancestors, with their depth (deeper is nearer)."""
     from dangjian.organizations.models import Organization
 
-    step = Organization.steplen
-    prefixes = [organization.path[:end] for end in range(step, len(organization.path) + 1, step)]
-    return dict(Organization.objects.filter(path__in=prefixes).values_list("code", "depth"))
+    return dict(Organization.objects.filter(path__in=organization.lineage_paths).values_list("code", "depth"))
 
 
 def rule_value(key: str, *, organization=None, on=None, default=None):

@@ -3,6 +3,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -61,4 +62,17 @@ def validate_phone(value: str) -> str:
         raise ValidationError(
             _("Enter an 11-digit mobile number or a landline number with its area code."), code="phone"
         )
+    return value
+
+
+def clean_plain_text(value, field: str, limit: int, *, required: bool = False) -> str:
+    """``value`` stripped, checked to be plain text (no HTML) of at most ``limit`` characters;
+    a ``ValidationError`` keyed by ``field`` otherwise."""
+    value = (value or "").strip()
+    if strip_tags(value) != value:
+        raise ValidationError({field: _("Please write plain text, without HTML.")})
+    if required and not value:
+        raise ValidationError({field: _("This field is required.")})
+    if len(value) > limit:
+        raise ValidationError({field: _("At most %(n)s characters.") % {"n": limit}})
     return value

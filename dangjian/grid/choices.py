@@ -76,6 +76,9 @@ class RequestStatus(models.TextChoices):
 
 # Statuses Open311 reports as "closed"; every other status is "open".
 FINISHED = (RequestStatus.CLOSED, RequestStatus.RATED, RequestStatus.DECLINED, RequestStatus.MERGED)
+OPEN = tuple(s for s in RequestStatus.values if s not in FINISHED)
+# Open statuses whose step deadline runs (a parked request waits for its review date instead).
+RUNNING = tuple(s for s in OPEN if s != RequestStatus.PARKED)
 
 
 class RequestAction(models.TextChoices):

@@ -15,13 +15,9 @@ A = RequestAction
 PHOTO_WIDGET = forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})
 
 
-def _prefixes(org):
-    return [org.path[:end] for end in range(org.steplen, len(org.path) + 1, org.steplen)]
-
-
 def teams_for(request: ServiceRequest, level: str):
     """Teams of ``level`` that serve the request's community."""
-    return (ServiceTeam.objects.filter(level=level, active=True, organization__path__in=_prefixes(request.organization))
+    return (ServiceTeam.objects.filter(level=level, active=True, organization__path__in=request.organization.lineage_paths)
             .select_related("organization").order_by("-organization__depth", "name"))
 
 

@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.dates import parse_month
 
-from .choices import FINISHED, RatingKind, RequestAction, RequestStatus, TeamLevel
+from .choices import FINISHED, OPEN, RUNNING, RatingKind, RequestAction, RequestStatus, TeamLevel
 from .models import RequestRating, ServiceRequest
 from .models.scope import team_ids_of
 
 S = RequestStatus
-OPEN_STATUSES = [s for s in S.values if s not in FINISHED]
 
 # Quick filters of the staff list: code → label.
 TABS = [
@@ -33,7 +32,7 @@ TABS = [
 def overdue_q(now=None) -> Q:
     """Open requests whose step deadline has passed (parked ones wait for their review date)."""
     now = now or timezone.now()
-    return Q(stage_due_at__lt=now, status__in=[s for s in OPEN_STATUSES if s != S.PARKED])
+    return Q(stage_due_at__lt=now, status__in=RUNNING)
 
 
 def requests_for(user, action: str = "view"):
@@ -53,7 +52,7 @@ def apply_tab(queryset, tab: str, user, now=None):
     if tab == "overdue":
         return queryset.filter(overdue_q(now))
     if tab == "bounced":
-        return queryset.filter(bounce_count__gt=0, status__in=OPEN_STATUSES)
+        return queryset.filter(bounce_count__gt=0, status__in=OPEN)
     if tab == "parked":
         return queryset.filter(status=S.PARKED)
     if tab == "to_check":
@@ -69,7 +68,7 @@ def filter_requests(queryset, params, user, now=None):
     if status in S.values:
         queryset = queryset.filter(status=status)
     elif status == "open":
-        queryset = queryset.filter(status__in=OPEN_STATUSES)
+        queryset = queryset.filter(status__in=OPEN)
     if params.get("overdue") in ("1", "true"):
         queryset = queryset.filter(overdue_q(now))
     if params.get("bounced") in ("1", "true"):
@@ -108,7 +107,7 @@ def tab_counts(user, now=None) -> dict[str, int]:
         to_dispatch=Count("pk", filter=Q(status=S.REGISTERED)),
         mine=Count("pk", filter=Q(status=S.DISPATCHED, team__in=teams)),
         overdue=Count("pk", filter=overdue_q(now)),
-        bounced=Count("pk", filter=Q(bounce_count__gt=0, status__in=OPEN_STATUSES)),
+        bounced=Count("pk", filter=Q(bounce_count__gt=0, status__in=OPEN)),
         parked=Count("pk", filter=Q(status=S.PARKED)),
         to_check=Count("pk", filter=Q(status=S.HANDLED)),
     )
@@ -136,11 +135,11 @@ def supervision_overview(user, now=None) -> dict:
     today = timezone.localdate(now)
     base = requests_for(user)
     overdue = base.filter(overdue_q(now)).order_by("stage_due_at", "pk")
-    bounced = base.filter(bounce_count__gt=0, status__in=OPEN_STATUSES).order_by("-bounce_count", "pk")
+    bounced = base.filter(bounce_count__gt=0, status__in=OPEN).order_by("-bounce_count", "pk")
     parked = base.filter(status=S.PARKED, parked_until__lte=today).order_by("parked_until", "pk")
     callbacks = base.filter(callback_pending_q()).order_by("closed_at", "pk")
-    counts = Count("pk", filter=overdue_q(now)), Count("pk", filter=Q(bounce_count__gt=0, status__in=OPEN_STATUSES))
-    open_requests = ServiceRequest.objects.restrict(user, "view").filter(status__in=OPEN_STATUSES)
+    counts = Count("pk", filter=overdue_q(now)), Count("pk", filter=Q(bounce_count__gt=0, status__in=OPEN))
+    open_requests = ServiceRequest.objects.restrict(user, "view").filter(status__in=OPEN)
     by_community = (open_requests.values("organization_id", "organization__name")
                     .annotate(open=Count("pk"), overdue=counts[0], bounced=counts[1]).order_by("organization__name"))
     by_team = (open_requests.filter(team__isnull=False).values("team_id", "team__name")

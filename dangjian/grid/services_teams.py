@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from dangjian.core.audit import audit_log
+from dangjian.core.validators import clean_plain_text
 from dangjian.organizations.choices import OrgType, UnitKind
 
 from .choices import TeamLevel, TeamUnitKind, Urgency
@@ -21,17 +21,6 @@ from .models import RequestCategory, ServiceTeam, TeamMember
 # A community's organization is its Party committee or general branch (its branches are not).
 COMMUNITY_TYPES = (OrgType.COMMITTEE, OrgType.GENERAL_BRANCH)
 ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
-
-
-def _text(value, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if strip_tags(value) != value:
-        raise ValidationError({field: _("Please write plain text, without HTML.")})
-    if required and not value:
-        raise ValidationError({field: _("This field is required.")})
-    if len(value) > limit:
-        raise ValidationError({field: _("At most %(n)s characters.") % {"n": limit}})
-    return value
 
 
 def team_organization_fits(organization, level: str) -> bool:
@@ -64,8 +53,8 @@ def _check_team(*, organization, level, is_default, active, exclude=None):
 def team_create(*, actor, organization, name: str, level: str, description: str = "", categories=(),
                 is_default: bool = False) -> ServiceTeam:
     """Set up a service team responsible for some request categories."""
-    name = _text(name, "name", 100, required=True)
-    description = _text(description, "description", 2000)
+    name = clean_plain_text(name, "name", 100, required=True)
+    description = clean_plain_text(description, "description", 2000)
     with transaction.atomic():
         _check_team(organization=organization, level=level, is_default=is_default, active=True)
         team = ServiceTeam.objects.create(organization=organization, name=name, level=level, description=description,
@@ -84,8 +73,8 @@ def team_update(*, actor, team: ServiceTeam, **data) -> ServiceTeam:
     before = {f: getattr(team, f) for f in fields}
     categories = data.pop("categories", None)
     values = {**before, **{k: v for k, v in data.items() if k in fields}}
-    values["name"] = _text(values["name"], "name", 100, required=True)
-    values["description"] = _text(values["description"], "description", 2000)
+    values["name"] = clean_plain_text(values["name"], "name", 100, required=True)
+    values["description"] = clean_plain_text(values["description"], "description", 2000)
     with transaction.atomic():
         _check_team(organization=values["organization"], level=values["level"], is_default=values["is_default"],
                     active=values["active"], exclude=team)
@@ -112,11 +101,11 @@ def _forget_teams(*users):
 
 
 def _check_member(*, team, name, unit_kind, unit_name, duty, user, exclude=None):
-    name = _text(name, "name", 50, required=True)
+    name = clean_plain_text(name, "name", 50, required=True)
     if unit_kind not in TeamUnitKind.values:
         raise ValidationError({"unit_kind": _("Choose where the member comes from.")})
-    unit_name = _text(unit_name, "unit_name", 100)
-    duty = _text(duty, "duty", 100)
+    unit_name = clean_plain_text(unit_name, "unit_name", 100)
+    duty = clean_plain_text(duty, "duty", 100)
     if user is not None:
         if not user.is_active:
             raise ValidationError({"user": _("This user account is disabled.")})
@@ -219,10 +208,10 @@ CATEGORY_FIELDS = ("name", "description", "group", "keywords", "default_urgency"
 
 
 def _category_values(values: dict) -> dict:
-    values["name"] = _text(values.get("name"), "name", 100, required=True)
-    values["description"] = _text(values.get("description"), "description", 300)
-    values["group"] = _text(values.get("group"), "group", 50)
-    values["keywords"] = _text(values.get("keywords"), "keywords", 200).replace("，", ",")
+    values["name"] = clean_plain_text(values.get("name"), "name", 100, required=True)
+    values["description"] = clean_plain_text(values.get("description"), "description", 300)
+    values["group"] = clean_plain_text(values.get("group"), "group", 50)
+    values["keywords"] = clean_plain_text(values.get("keywords"), "keywords", 200).replace("，", ",")
     if values.get("default_urgency") not in Urgency.values:
         raise ValidationError({"default_urgency": _("Unknown urgency.")})
     values["attributes"] = validate_attributes(values.get("attributes"))

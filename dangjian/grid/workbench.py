@@ -14,10 +14,10 @@ from django.utils.translation import ngettext
 
 from dangjian.core.access import user_scope
 
-from .choices import RequestStatus
+from .choices import OPEN, RequestStatus
 from .models import ServiceRequest
 from .models.scope import team_ids_of
-from .selectors_requests import OPEN_STATUSES, overdue_q
+from .selectors_requests import overdue_q
 
 S = RequestStatus
 
@@ -36,7 +36,7 @@ def items(*, root, user, today) -> list[dict]:
     counts = ServiceRequest.objects.filter(organization__path__startswith=root.path).aggregate(
         to_accept=Count("pk", filter=Q(status=S.REPORTED)),
         overdue=Count("pk", filter=overdue_q(now)),
-        bounced=Count("pk", filter=Q(bounce_count__gt=0, status__in=OPEN_STATUSES)))
+        bounced=Count("pk", filter=Q(bounce_count__gt=0, status__in=OPEN)))
     url = reverse("grid:requests")
     found = []
     if counts["to_accept"]:

@@ -17,18 +17,17 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from dangjian.core import pii
-from dangjian.core.access import Role, user_scope
+from dangjian.core.access import user_scope
 from dangjian.core.audit import audit_log
-from dangjian.core.validators import validate_phone
+from dangjian.core.validators import clean_plain_text, validate_phone
 
 from .choices import (
     FINISHED,
+    RUNNING,
     ActorRole,
     Channel,
     RatingKind,
@@ -41,10 +40,10 @@ from .choices import (
 )
 from .deadlines import RequestClock
 from .models import RequestRating, RequestTransition, ServiceRequest, ServiceTeam, Supervision, TeamMember
+from .supervision import notify_supervision, notify_team
 
 A, S, R = RequestAction, RequestStatus, ActorRole
 OWNER = "owner"  # the dispatcher at the request's level: community dispatcher, or the sub-district
-OPEN = tuple(s for s in S.values if s not in FINISHED)
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ TRANSITIONS: dict[str, Step] = {
     A.RATE: Step((S.CLOSED,), S.RATED, (R.RESIDENT, R.GRID_WORKER, R.DISPATCHER), params=("satisfaction",)),
     A.REDO: Step((S.RATED,), S.DISPATCHED, (R.SYSTEM, OWNER), reason_required=True),
     A.MERGE: Step((S.REPORTED, S.ACCEPTED, S.REGISTERED), S.MERGED, (OWNER,), params=("into",)),
-    A.SUPERVISE: Step(tuple(s for s in OPEN if s != S.PARKED), None, (R.SUBDISTRICT, R.SYSTEM),
+    A.SUPERVISE: Step(RUNNING, None, (R.SUBDISTRICT, R.SYSTEM),
                       reason_required=True),
     A.CALLBACK: Step((S.CLOSED, S.RATED), None, (R.SUBDISTRICT,), params=("satisfaction",)),
 }
@@ -123,22 +122,14 @@ def resolve(step: Step, request: ServiceRequest, held: set[str]) -> str | None:
     return None
 
 
-def allowed_actions(user, request: ServiceRequest) -> list[str]:
-    """The steps ``user`` may take on ``request`` now (for pages and the API)."""
-    held = capacities(user, request)
+def allowed_actions(user, request: ServiceRequest, held: set[str] | None = None) -> list[str]:
+    """The steps ``user`` may take on ``request`` now (for pages and the API); ``held`` the user's
+    capacities if already known."""
+    held = capacities(user, request) if held is None else held
     return [action for action, step in TRANSITIONS.items()
             if request.status in step.sources and resolve(step, request, held)
             and not (action == A.REDO and request.satisfaction != Satisfaction.NOT_SATISFIED)
             and not (action == A.ESCALATE and request.level == TeamLevel.SUBDISTRICT)]
-
-
-def _check_text(text: str, field_name: str, limit: int) -> str:
-    text = (text or "").strip()
-    if strip_tags(text) != text:
-        raise ValidationError({field_name: _("Please write plain text, without HTML.")})
-    if len(text) > limit:
-        raise ValidationError({field_name: _("At most %(n)s characters.") % {"n": limit}})
-    return text
 
 
 def request_file(*, actor, channel: str, category, description: str, organization=None, grid=None,
@@ -147,7 +138,7 @@ def request_file(*, actor, channel: str, category, description: str, organizatio
                  attributes: dict | None = None, media_url: str = "", client=None, at=None) -> ServiceRequest:
     """File a request (上报). The place decides the community that takes it in: the building's grid,
     else the grid, else ``organization`` (an Open311 client's intake organization)."""
-    description = _check_text(description, "description", 4000)
+    description = clean_plain_text(description, "description", 4000)
     if not description:
         raise ValidationError({"description": _("Please describe the request.")})
     if not category.active:
@@ -166,7 +157,10 @@ def request_file(*, actor, channel: str, category, description: str, organizatio
         raise ValidationError({"urgency": _("Unknown urgency.")})
     phone = (contact_phone or "").replace(" ", "")
     if phone:
-        validate_phone(phone)
+        try:
+            validate_phone(phone)
+        except ValidationError as exc:
+            raise ValidationError({"contact_phone": exc.messages}) from None
     if channel in (Channel.GRID_WORKER, Channel.HOTLINE, Channel.WALK_IN) and not may_file_for(actor, organization, grid):
         raise PermissionDenied
     now = at or timezone.now()
@@ -237,7 +231,7 @@ def request_transition(*, request: ServiceRequest, action: str, actor, note: str
     if action not in TRANSITIONS:
         raise ValidationError(_("Unknown step."))
     step = TRANSITIONS[action]
-    note = _check_text(note, "note", 2000)
+    note = clean_plain_text(note, "note", 2000)
     if step.reason_required and not note:
         raise ValidationError({"note": _("Please give a reason.")})
     now = at or timezone.now()
@@ -325,9 +319,8 @@ def _register(request, *, clock, now, urgency=None, category=None, **kw):
 def team_for(request, level: str) -> ServiceTeam | None:
     """The team that takes ``request`` at ``level``: the nearest team above the community that is
     responsible for the category, else the nearest default team."""
-    path, steplen = request.organization.path, request.organization.steplen
-    prefixes = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-    teams = list(ServiceTeam.objects.filter(level=level, active=True, organization__path__in=prefixes)
+    teams = list(ServiceTeam.objects.filter(level=level, active=True,
+                                            organization__path__in=request.organization.lineage_paths)
                  .select_related("organization").prefetch_related("categories"))
     # Nearest first; at the same organization a team made for the category before the catch-all default team.
     teams.sort(key=lambda t: (-len(t.organization.path), t.is_default, t.pk))
@@ -372,7 +365,7 @@ def _past_bounce_limit(request, clock) -> ServiceTeam | None:
     if default is not None:
         Supervision.objects.create(request=request, reason=SupervisionReason.BOUNCED, status=request.status,
                                    team=default, note=_("Sent back or handed on %(n)s times") % {"n": request.bounce_count})
-        _notify_supervision(request, _("Request #%(id)s was sent back too often") % {"id": request.pk})
+        notify_supervision(request, _("Request #%(id)s was sent back too often") % {"id": request.pk})
     return default
 
 
@@ -385,7 +378,7 @@ def _handle(request, *, now, **kw):
 def default_team(request, level: str) -> ServiceTeam | None:
     """The default owner at ``level``: the nearest default team above the request's community."""
     return (ServiceTeam.objects.filter(level=level, is_default=True, active=True,
-                                       organization__path__in=_prefixes(request.organization))
+                                       organization__path__in=request.organization.lineage_paths)
             .order_by("-organization__depth").first())
 
 
@@ -401,10 +394,6 @@ def _send_back(request, *, clock, now, **kw):
     note = _("Sent back %(n)s times: given to the default team %(team)s") % {"n": request.bounce_count,
                                                                            "team": default}
     return Change(stage="dispatch", after=[(A.DISPATCH, note, {"team": default})])
-
-
-def _prefixes(org):
-    return [org.path[:end] for end in range(org.steplen, len(org.path) + 1, org.steplen)]
 
 
 def _extend(request, *, clock, days=None, **kw):
@@ -447,7 +436,7 @@ def _escalate(request, *, clock, now, team=None, **kw):
     if request.registered_at is None:
         request.registered_at = now
     clock.set_resolution("escalated", now)
-    _notify_team(request, _("Request #%(id)s escalated to your team") % {"id": request.pk})
+    notify_team(request, _("Request #%(id)s escalated to your team") % {"id": request.pk})
     return _dispatch_deadline(request, clock, now)
 
 
@@ -502,7 +491,7 @@ def _redo(request, *, clock, now, capacity, **kw):
         raise ValidationError(_("Only a request the resident is not satisfied with is redone."))
     request.rework_count += 1
     request.handled_at = None
-    _notify_team(request, _("Request #%(id)s must be redone") % {"id": request.pk})
+    notify_team(request, _("Request #%(id)s must be redone") % {"id": request.pk})
     return _rework_deadline(request, clock, now)
 
 
@@ -526,7 +515,7 @@ def _supervise(request, *, actor, note, now, **kw):
     Supervision.objects.create(request=request, reason=SupervisionReason.MANUAL, status=request.status,
                                due_at=request.stage_due_at, team=request.team, note=note[:300],
                                created_by=actor if _real(actor) else None)
-    _notify_supervision(request, _("Request #%(id)s is being supervised") % {"id": request.pk})
+    notify_supervision(request, _("Request #%(id)s is being supervised") % {"id": request.pk})
     return Change(keep=True)
 
 
@@ -544,74 +533,4 @@ HANDLERS = {
 }
 
 
-# ----- notices ------------------------------------------------------------------------------------
-
-def team_users(request):
-    from dangjian.accounts.models import User
-
-    if request.team_id is None:
-        return User.objects.none()
-    return User.objects.filter(team_memberships__team_id=request.team_id, team_memberships__active=True, is_active=True)
-
-
-def level_above_users(request):
-    """Organizers and secretaries of the nearest organization above the request's owner."""
-    from dangjian.accounts.models import RoleAssignment, User
-
-    owner = request.team.organization if request.level == TeamLevel.SUBDISTRICT and request.team else \
-        request.organization
-    above = _prefixes(owner)[:-1]
-    rows = list(RoleAssignment.objects.filter(organization__path__in=above, grid__isnull=True,
-                                              role__in=(Role.ORGANIZER, Role.SECRETARY))
-                .values_list("user_id", "organization__path"))
-    if not rows:
-        return User.objects.none()
-    deepest = max(len(p) for _, p in rows)
-    return User.objects.filter(pk__in=[u for u, p in rows if len(p) == deepest], is_active=True)
-
-
-def _notify_team(request, title):
-    from dangjian.notices.services import notify
-
-    notify(list(team_users(request)), title=title, body=request.description[:200], url=f"/grid/requests/{request.pk}/")
-
-
-def _notify_supervision(request, title):
-    from dangjian.notices.services import notify
-
-    users = list(team_users(request)) + list(level_above_users(request))
-    notify(users, title=title, body=request.description[:200], url=f"/grid/requests/{request.pk}/")
-
-
-def supervise_overdue(*, now=None) -> int:
-    """Supervise every open request whose step deadline has passed, once per deadline: a
-    supervision notice to the handling team and to the level above, and a step in the log.
-    Idempotent; run by the background worker."""
-    now = now or timezone.now()
-    overdue = (ServiceRequest.objects.filter(status__in=[s for s in OPEN if s != S.PARKED], stage_due_at__lt=now)
-               .exclude(Exists(Supervision.objects.filter(request=OuterRef("pk"), reason=SupervisionReason.OVERDUE,
-                                                           due_at=OuterRef("stage_due_at"))))
-               .select_related("organization", "team", "team__organization", "category"))
-    count = 0
-    for request in overdue:
-        with transaction.atomic():
-            locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-            if locked.stage_due_at != request.stage_due_at or locked.status != request.status:
-                continue
-            supervision, created = Supervision.objects.get_or_create(
-                request=locked, reason=SupervisionReason.OVERDUE, due_at=locked.stage_due_at,
-                defaults={"status": locked.status, "team": locked.team, "note": _("Deadline passed")})
-            if not created:
-                continue
-            RequestTransition.objects.create(
-                request=locked, action=A.SUPERVISE, from_status=locked.status, to_status=locked.status,
-                actor_name=str(R.SYSTEM.label), actor_role=R.SYSTEM, team=locked.team,
-                note=_("Deadline passed"), at=now, due_at=locked.stage_due_at, overdue=True,
-                new_due_at=locked.stage_due_at)
-            _notify_supervision(request, _("Request #%(id)s is overdue") % {"id": request.pk})
-            count += 1
-    return count
-
-
-__all__ = ["TRANSITIONS", "allowed_actions", "capacities", "request_file", "request_transition", "supervise_overdue",
-           "team_for"]
+__all__ = ["TRANSITIONS", "allowed_actions", "capacities", "request_file", "request_transition", "team_for"]

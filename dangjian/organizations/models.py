@@ -84,6 +84,12 @@ class Organization(MP_Node):
     def holds_members(self):
         return self.org_type != OrgType.PARTY_GROUP
 
+    @property
+    def lineage_paths(self) -> list[str]:
+        """The paths of the root, every ancestor and the organization itself, root first (one indexed
+        ``path__in`` lookup reaches them all)."""
+        return [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+
     @classmethod
     def scope_filter(cls, scope, action):
         q = path_filter(scope)

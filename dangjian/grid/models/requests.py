@@ -157,7 +157,7 @@ class RequestTransition(models.Model):
         verbose_name = _("request step")
         verbose_name_plural = _("request steps")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["action", "at"])]
+        indexes = [models.Index(fields=["action", "at"]), models.Index(fields=["request", "action", "at"])]
 
     def __str__(self):
         return f"{self.request_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
@@ -180,6 +180,7 @@ class RequestRating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["at"])]
 
     def __str__(self):
         return f"{self.request_id} {self.get_satisfaction_display()}"

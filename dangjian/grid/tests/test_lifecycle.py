@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from dangjian.grid.choices import ActorRole, RatingKind, RequestStatus, Satisfaction, SupervisionReason, TeamLevel
 from dangjian.grid.models import Building, Grid, RequestCategory, ServiceTeam, Supervision
-from dangjian.grid.workflow import request_file, request_transition, supervise_overdue
+from dangjian.grid.supervision import supervise_overdue
+from dangjian.grid.workflow import request_file, request_transition
 
 pytestmark = pytest.mark.django_db
 

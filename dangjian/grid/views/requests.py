@@ -51,8 +51,8 @@ def _staff_only(user):
 
 def _request(http_request, pk):
     queryset = ServiceRequest.objects.select_related("category", "team", "grid", "building", "organization",
-                                                     "merged_into", "household").defer("contact_phone",
-                                                                                       "contact_email")
+                                                     "merged_into", "household").defer(
+        "contact_phone", "contact_email", "household__contact_phone")
     return get_for(http_request.user, queryset, "view", pk=pk)
 
 
@@ -79,7 +79,7 @@ def request_list(request):
 
 def _action_forms(user, request_obj, held=None):
     """One small form per step the user may take now; the combined take-in for dispatchers."""
-    actions = allowed_actions(user, request_obj)
+    actions = allowed_actions(user, request_obj, held)
     forms = [(action, RequestAction(action).label, StepForm(action=action, request_obj=request_obj))
              for action in actions]
     take_in = None

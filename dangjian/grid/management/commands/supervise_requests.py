@@ -16,7 +16,7 @@ class Command(BaseCommand):
             result = supervise_overdue_task.enqueue()
             self.stdout.write(f"queued {result.id}")
             return
-        from dangjian.grid.workflow import supervise_overdue
+        from dangjian.grid.supervision import supervise_overdue
 
         count = supervise_overdue()
         self.stdout.write(f"{count} request(s) supervised")

@@ -75,7 +75,7 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
-def configure(*, jit: bool = True) -> str:
+def configure(*, jit: bool = False) -> str:
     url = os.environ.get("BENCH_GRIDSCALE_DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
@@ -89,10 +89,10 @@ def configure(*, jit: bool = True) -> str:
     import django
 
     django.setup()
-    if not jit:
-        from django.db import connections
+    from django.db import connections
 
-        connections["default"].settings_dict.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # The settings turn JIT off for the application; ``--jit on`` measures with it (the server default).
+    connections["default"].settings_dict.setdefault("OPTIONS", {})["options"] = f"-c jit={'on' if jit else 'off'}"
     return url
 
 
@@ -654,7 +654,7 @@ def cases():
     ]
 
 
-def run_cases(url: str, *, repeat: int, only: set[str], jit: bool = True):
+def run_cases(url: str, *, repeat: int, only: set[str], jit: bool = False):
     from django.conf import settings
 
     from .run import Database, measure
@@ -663,8 +663,7 @@ def run_cases(url: str, *, repeat: int, only: set[str], jit: bool = True):
     out = Path(settings.VAR_DIR) / "bench" / "gridscale-queries"
     results = []
     with db.connect() as raw:
-        if not jit:
-            raw.execute("SET jit = off")
+        raw.execute(f"SET jit = {'on' if jit else 'off'}")
         for case in cases():
             if only and case.key not in only:
                 continue
@@ -673,7 +672,7 @@ def run_cases(url: str, *, repeat: int, only: set[str], jit: bool = True):
     return results
 
 
-def fact_rows(url: str, facts: dict, repeat: int, *, jit: bool = True) -> list[tuple[str, str]]:
+def fact_rows(url: str, facts: dict, repeat: int, *, jit: bool = False) -> list[tuple[str, str]]:
     import platform
     import subprocess
 
@@ -686,7 +685,7 @@ def fact_rows(url: str, facts: dict, repeat: int, *, jit: bool = True) -> list[t
 
         pg = one("SHOW server_version")
         settings = ", ".join(f"{n} {one(f'SHOW {n}')}" for n in ("shared_buffers", "work_mem", "jit_above_cost"))
-        settings += ", jit " + ("on (the server's default)" if jit else "off for the measured sessions")
+        settings += ", jit " + ("on (the server's default)" if jit else "off (as the application's settings set it)")
         counts = {t: one(f"SELECT count(*) FROM {t}") for t in (
             "grid_grid", "grid_building", "grid_household", "grid_serviceteam", "grid_servicerequest",
             "grid_requesttransition", "grid_requestrating", "grid_gridvisit", "grid_supervision")}
@@ -753,8 +752,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-only", action="store_true")
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--only", default="")
-    parser.add_argument("--jit", choices=("on", "off"), default=os.environ.get("BENCH_JIT", "on"),
-                        help="off: measure with PostgreSQL's JIT compilation off for the sessions (jit=off)")
+    parser.add_argument("--jit", choices=("on", "off"), default=os.environ.get("BENCH_JIT", "off"),
+                        help="on: measure with PostgreSQL's JIT compilation on (the server's default; the "
+                             "application's settings turn it off)")
     args = parser.parse_args(argv)
     jit = args.jit == "on"
     url = configure(jit=jit)

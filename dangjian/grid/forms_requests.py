@@ -41,6 +41,7 @@ class StepForm(forms.Form):
                                      widget=forms.RadioSelect)
     into = forms.ModelChoiceField(label=_("Merge into request"), queryset=ServiceRequest.objects.none(),
                                   required=False)
+    photo = forms.FileField(label=_("Photo of the result"), required=False, widget=PHOTO_WIDGET)
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, action: str, request_obj: ServiceRequest, **kwargs):
@@ -50,6 +51,8 @@ class StepForm(forms.Form):
         keep = {"note", "expected_status", *step.params}
         if action == A.ESCALATE:
             keep.add("team")
+        if action == A.HANDLE:
+            keep.add("photo")  # 处置后拍照留存: the evidence of what was done
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -76,7 +79,7 @@ class StepForm(forms.Form):
             self.fields["into"].label_from_instance = lambda r: f"#{r.pk} {r.category} · {r.description[:30]}"
 
     def params(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("note", "expected_status")}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("note", "expected_status", "photo")}
         return {k: v for k, v in data.items() if v not in (None, "")}
 
 

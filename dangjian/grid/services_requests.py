@@ -21,6 +21,10 @@ PHOTO_FORMATS = {"JPEG": ("jpg", "JPEG"), "PNG": ("png", "PNG"), "WEBP": ("webp"
 MAX_PHOTO_SIDE = 2560
 
 
+# A phone camera takes at most about 50 megapixels; anything larger is refused before it is decoded.
+MAX_PHOTO_PIXELS = 60_000_000
+
+
 def clean_photo(upload) -> ContentFile:
     """A photo checked (JPEG, PNG or WebP, at most 10 MB) and re-encoded without its metadata
     (EXIF, GPS position, camera), ready to be saved."""
@@ -32,6 +36,8 @@ def clean_photo(upload) -> ContentFile:
         upload.seek(0)
         image = Image.open(upload)
         kind = image.format
+        if image.width * image.height > MAX_PHOTO_PIXELS:  # checked before decoding (a decompression bomb)
+            raise ValidationError({"photo": _("The photo is too large; please send a smaller one.")})
         image.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise ValidationError({"photo": _("Please send a photo (JPEG, PNG or WebP).")}) from None
@@ -71,6 +77,18 @@ def request_file_with_photo(*, actor, photo=None, **fields) -> ServiceRequest:
         request = request_file(actor=actor, **fields)
         if photo is not None:
             request_attachment_add(actor=actor, request=request, photo=photo, check=False)
+    return request
+
+
+def request_step_with_photo(*, actor, request: ServiceRequest, action: str, photo=None, **params) -> ServiceRequest:
+    """Take a step (see ``workflow.request_transition``) and keep its photo (the evidence of handling),
+    all or nothing; the photo is checked first."""
+    if photo is not None:
+        clean_photo(photo)
+    with transaction.atomic():
+        request = request_transition(request=request, action=action, actor=actor, **params)
+        if photo is not None:
+            request_attachment_add(actor=actor, request=request, photo=photo, action=action, check=False)
     return request
 
 

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from dangjian.core.api import IdFilter, RestrictedViewSet, StableOrderingFilter
+from dangjian.core.api import IdFilter, RestrictedViewSet, StableOrderingFilter, VisiblePrimaryKeyRelatedField
 
 from .. import selectors_requests as selectors
 from ..choices import Channel, RequestAction, RequestStatus, Satisfaction, TeamLevel, Urgency
@@ -100,11 +100,10 @@ class RequestCreateSerializer(serializers.Serializer):
 
     category = serializers.SlugRelatedField(slug_field="code", queryset=RequestCategory.objects.filter(active=True))
     description = serializers.CharField(max_length=4000)
-    grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.filter(active=True), required=False,
-                                              allow_null=True)
-    building = serializers.PrimaryKeyRelatedField(queryset=Building.objects.all(), required=False, allow_null=True)
-    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.all(), required=False,
-                                                   allow_null=True)
+    # Places out of the user's sight answer as missing ones (input never reveals what exists elsewhere).
+    grid = VisiblePrimaryKeyRelatedField(queryset=Grid.objects.filter(active=True), required=False, allow_null=True)
+    building = VisiblePrimaryKeyRelatedField(queryset=Building.objects.all(), required=False, allow_null=True)
+    household = VisiblePrimaryKeyRelatedField(queryset=Household.objects.all(), required=False, allow_null=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_blank=True)
     channel = serializers.ChoiceField(choices=[Channel.GRID_WORKER, Channel.WALK_IN, Channel.HOTLINE],
                                       required=False)
@@ -125,7 +124,7 @@ class StepInputSerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(queryset=ServiceTeam.objects.filter(active=True), required=False,
                                               allow_null=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_blank=True)
-    category = serializers.SlugRelatedField(slug_field="code", queryset=RequestCategory.objects.all(),
+    category = serializers.SlugRelatedField(slug_field="code", queryset=RequestCategory.objects.filter(active=True),
                                             required=False, allow_null=True)
     days = serializers.IntegerField(required=False, allow_null=True)
     until = serializers.DateField(required=False, allow_null=True)

@@ -178,3 +178,22 @@ def test_supervision_page_and_manual_supervise(client_for):
 def test_workbench_items(client_for):
     assert "/grid/requests/?tab=to_accept" in client_for("community").get("/").content.decode()
     assert "?tab=mine" in client_for("team").get("/").content.decode()
+
+
+def test_team_handles_with_a_photo_of_the_result(client_for):
+    r = in_status(RequestStatus.DISPATCHED, team__name="滨河社区服务团队", level="community")
+    client = client_for("team")
+    response = client.post(f"/grid/requests/{r.pk}/step/handle/", {
+        "note": "已清理完毕", "expected_status": "dispatched", "photo": photo_with_gps()})
+    assert response.status_code == 302
+    r.refresh_from_db()
+    assert r.status == RequestStatus.HANDLED
+    evidence = r.attachments.get(action="handle")
+    assert not Image.open(evidence.file.open("rb")).getexif()
+    # A bad photo takes no step.
+    other = in_status(RequestStatus.DISPATCHED, team__name="滨河社区服务团队", level="community")
+    response = client.post(f"/grid/requests/{other.pk}/step/handle/", {
+        "note": "已处理", "expected_status": "dispatched", "photo": SimpleUploadedFile("a.jpg", b"not an image")})
+    assert response.status_code == 400
+    other.refresh_from_db()
+    assert other.status == RequestStatus.DISPATCHED and not other.attachments.exists()

@@ -21,8 +21,14 @@ from ..choices import ActorRole, Channel, RequestAction, RequestStatus, Satisfac
 from ..forms_requests import RevealForm, StaffRequestForm, StepForm, TakeInForm
 from ..models import Grid, RequestAttachment, RequestCategory, ServiceRequest, ServiceTeam
 from ..models.scope import team_ids_of
-from ..services_requests import may_reveal, request_file_with_photo, request_reveal, request_take_in
-from ..workflow import TRANSITIONS, allowed_actions, capacities, request_transition
+from ..services_requests import (
+    may_reveal,
+    request_file_with_photo,
+    request_reveal,
+    request_step_with_photo,
+    request_take_in,
+)
+from ..workflow import TRANSITIONS, allowed_actions, capacities
 
 A = RequestAction
 TAKE_IN = "take_in"
@@ -137,12 +143,13 @@ def request_step(request, pk, action):
         return redirect(request_url(request_obj))
     if action not in TRANSITIONS:
         raise Http404
-    form = StepForm(request.POST, action=action, request_obj=request_obj)
+    form = StepForm(request.POST, request.FILES, action=action, request_obj=request_obj)
     if form.is_valid():
         try:
-            request_transition(request=request_obj, action=action, actor=request.user,
-                               note=form.cleaned_data.get("note", ""),
-                               expected_status=form.cleaned_data.get("expected_status") or None, **form.params())
+            request_step_with_photo(request=request_obj, action=action, actor=request.user,
+                                    photo=form.cleaned_data.get("photo"), note=form.cleaned_data.get("note", ""),
+                                    expected_status=form.cleaned_data.get("expected_status") or None,
+                                    **form.params())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -6,7 +6,9 @@ team's requests, the ratings awaited in their grids, their own requests as a res
 """
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +17,9 @@ from django.utils.translation import ngettext
 from dangjian.core.access import user_scope
 
 from .choices import OPEN, RequestStatus
-from .models import ServiceRequest
+from .models import GridVisit, Household, ServiceRequest
 from .models.scope import team_ids_of
+from .selectors_grids import VISIT_DUE_DAYS
 from .selectors_requests import overdue_q
 
 S = RequestStatus
@@ -74,6 +77,14 @@ def personal_items(*, user, today) -> list[dict]:
             found.append(_item(_("Ratings"), ngettext("%(n)d closed request in my grid awaits a rating",
                                                       "%(n)d closed requests in my grids await a rating", n)
                                % {"n": n}, f"{url}?status=closed"))
+        since = today - datetime.timedelta(days=VISIT_DUE_DAYS)
+        due = (Household.objects.filter(building__grid__in=grids, active=True)
+               .exclude(Exists(GridVisit.objects.filter(household=OuterRef("pk"), visited_on__gt=since))).count())
+        if due:
+            found.append(_item(_("Visits"), ngettext(
+                "%(n)d household in my grid has not been visited for %(days)d days",
+                "%(n)d households in my grids have not been visited for %(days)d days", due)
+                % {"n": due, "days": VISIT_DUE_DAYS}, reverse("grid:mine")))
     mine = ServiceRequest.objects.filter(reporter=user, status=S.CLOSED).count()
     if mine:
         found.append(_item(_("My requests"), ngettext("%(n)d of my requests is done: please rate it",

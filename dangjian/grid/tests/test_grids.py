@@ -284,3 +284,18 @@ def test_grid_staff_are_not_the_communitys_people_for_notices(org):
 
     names = set(recipients([org["community"]], roles_only=True).values_list("username", flat=True))
     assert "community" in names and "grid" not in names
+
+
+def test_grid_workers_workbench_counts_households_not_visited(personas):
+    import datetime
+
+    from dangjian.grid.models import Household
+    from dangjian.grid.workbench import personal_items
+
+    grid = Grid.objects.get(name="滨河社区第1网格")
+    today = datetime.date(2026, 11, 20)
+    since = today - datetime.timedelta(days=30)
+    expected = Household.objects.filter(building__grid=grid, active=True).exclude(
+        visits__visited_on__gt=since).count()
+    items = [i for i in personal_items(user=personas["grid"], today=today) if i["url"] == "/grid/mine/"]
+    assert expected and len(items) == 1 and str(expected) in items[0]["text"]

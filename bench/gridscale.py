@@ -734,17 +734,6 @@ def report(results, rows) -> str:
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text()
-    block = f"{RESULTS_START}\n{section}\n{RESULTS_END}"
-    if RESULTS_START in text and RESULTS_END in text:
-        head, rest = text.split(RESULTS_START, 1)
-        text = head + block + rest.split(RESULTS_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOCS.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "10")))
@@ -767,7 +756,9 @@ def main(argv: list[str] | None = None) -> int:
     section = report(results, fact_rows(url, facts, args.repeat, jit=jit))
     say("\n" + section)
     if not args.no_docs and not only:
-        write_docs(section)
+        from .run import write_docs
+
+        write_docs(section, start=RESULTS_START, end=RESULTS_END)
         say(f"Written to {DOCS.relative_to(ROOT)}.")
     if results:
         worst = max((r for r in results if r.ok and r.bare),

@@ -415,12 +415,6 @@ def report(facts, args, base_samples, levels, pg) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(text: str) -> None:
-    docs = DOCS.read_text()
-    start, end = docs.index(RESULTS_START) + len(RESULTS_START), docs.index(RESULTS_END)
-    DOCS.write_text(docs[:start] + "\n" + text + docs[end:])
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--levels", default="1,8,32", help="concurrent clients per level (default 1,8,32)")
@@ -467,7 +461,9 @@ def main(argv=None) -> None:
     say("")
     say(text)
     if not args.no_docs:
-        write_docs(text)
+        from .run import write_docs
+
+        write_docs(text.rstrip("\n"), start=RESULTS_START, end=RESULTS_END)
         say(f"Written to {DOCS.relative_to(ROOT)}.")
     say(f"Total {time.monotonic() - began:.0f} s.")
 

@@ -522,13 +522,14 @@ def report(results: list[Result], fact_rows: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
-    """Replace the results section of docs/benchmarks.md (between its markers)."""
+def write_docs(section: str, *, start: str = RESULTS_START, end: str = RESULTS_END) -> None:
+    """Replace one results section of docs/benchmarks.md (between its markers ``start`` and ``end``),
+    or append it."""
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    block = f"{RESULTS_START}\n{section}\n{RESULTS_END}"
-    if RESULTS_START in text and RESULTS_END in text:
-        head, rest = text.split(RESULTS_START, 1)
-        text = head + block + rest.split(RESULTS_END, 1)[1]
+    block = f"{start}\n{section}\n{end}"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     DOCS.write_text(text)

@@ -8,6 +8,8 @@ the resident's name, phone, e-mail and household never appear, nor our own photo
 """
 from __future__ import annotations
 
+import re
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -128,6 +130,18 @@ def public_address(request) -> str | None:
     return request.organization.display_name
 
 
+# Runs of seven or more digits (a phone number a resident or grid worker wrote into the description).
+NUMBER_RUN = re.compile(r"\d{7,}")
+
+
+def public_description(request) -> str:
+    """What the public search shows of the description: nothing for categories whose descriptions
+    are not published, and never a phone number written into it."""
+    if not request.category.public_description:
+        return str(WITHHELD)
+    return NUMBER_RUN.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 3), request.description)
+
+
 # In place of the description of a category whose descriptions are not published.
 WITHHELD = _lazy("Not published: requests of this kind concern a person's circumstances.")
 
@@ -140,7 +154,7 @@ def public_request(request) -> dict:
         "status_notes": status_notes(request),
         "service_name": request.category.name,
         "service_code": request.category.code,
-        "description": request.description if request.category.public_description else str(WITHHELD),
+        "description": public_description(request),
         "agency_responsible": request.team.name if request.team_id else request.organization.display_name,
         "service_notice": service_notice(request),
         "requested_datetime": request.reported_at,

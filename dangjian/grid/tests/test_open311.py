@@ -482,3 +482,10 @@ def test_descriptions_of_sensitive_categories_are_not_published(db, client):
     assert withheld["description"] != sensitive.description and sensitive.description not in withheld["description"]
     assert withheld["service_code"] == sensitive.category.code  # the kind of request is still public
     assert body(client.get(f"{BASE}requests/{ordinary.pk}.json"))[0]["description"] == ordinary.description
+
+
+def test_phone_numbers_written_into_a_description_are_masked(db, client):
+    request = ServiceRequest.objects.filter(category__public_description=True).first()
+    ServiceRequest.objects.filter(pk=request.pk).update(description="路灯坏了，可打13912345678")
+    shown = body(client.get(f"{BASE}requests/{request.pk}.json"))[0]["description"]
+    assert "13912345678" not in shown and shown == "路灯坏了，可打139********"

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.access import RestrictedQuerySet, Scope, minimal_prefixes, user_scope
+from dangjian.core.access import RestrictedQuerySet, Scope, covers, minimal_prefixes, user_scope
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization, organizations_in
 
@@ -30,7 +30,7 @@ def care_scope(user, action: str = "view") -> Scope:
 
 
 def in_care_scope(scope: Scope, organization: Organization) -> bool:
-    return scope.everything or any(organization.path.startswith(p) for p in scope.paths)
+    return covers(scope, organization)
 
 
 class CareQuerySet(RestrictedQuerySet):

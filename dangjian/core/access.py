@@ -118,6 +118,11 @@ def user_scope(user, action: str) -> Scope:
     return cache[action]
 
 
+def covers(scope, organization) -> bool:
+    """Whether a scope reaches ``organization`` through its subtrees (or everywhere)."""
+    return scope.everything or any(organization.path.startswith(p) for p in scope.paths)
+
+
 def path_filter(scope: Scope, field_name: str = "path") -> Q:
     """A filter on a tree path field matching every subtree of the scope."""
     q = Q(pk__in=[])

@@ -48,3 +48,10 @@ def submit(request, form, action, *, message, next_url):
         return None
     messages.success(request, message(result) if callable(message) else message)
     return redirect(next_url(result) if callable(next_url) else next_url)
+
+
+class RevealForm(forms.Form):
+    """The purpose stated before protected personal data is shown (logged with the reveal)."""
+
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, widget=forms.TextInput(
+        attrs={"placeholder": _("Why do you need to see it?")}))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dangjian.core.access import user_scope
+from dangjian.core.access import covers, user_scope
 from dangjian.core.dates import add_months, month_start
 from dangjian.members.choices import ON_ROLL
 from dangjian.members.models import Member
@@ -38,7 +38,7 @@ from .models import DuesDeclaration, DuesPayment, DuesRelief
 
 
 def _covers(scope, organization) -> bool:
-    return scope.everything or any(organization.path.startswith(p) for p in scope.paths)
+    return covers(scope, organization)
 
 
 def sees_dues_of(user, member: Member, action: str = "view") -> bool:

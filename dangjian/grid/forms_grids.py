@@ -105,11 +105,6 @@ class HouseholdForm(forms.Form):
                 "masked": household.phone_masked or "—"}
 
 
-class RevealForm(forms.Form):
-    purpose = forms.CharField(label=_("Purpose"), max_length=200, widget=forms.TextInput(
-        attrs={"placeholder": _("Why do you need to see it?")}))
-
-
 class VisitForm(forms.Form):
     """A visit on a phone in under a minute: building → household (or patrol), kind, date, note."""
 

@@ -101,10 +101,6 @@ class TakeInForm(forms.Form):
         self.fields["expected_status"].initial = request_obj.status
 
 
-class RevealForm(forms.Form):
-    purpose = forms.CharField(label=_("Why do you need the full number?"), max_length=200)
-
-
 class RateForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("How satisfied are you?"), choices=Satisfaction.choices,
                                      widget=forms.RadioSelect)

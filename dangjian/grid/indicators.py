@@ -295,9 +295,9 @@ def records_url(unit: Unit, code: str, month: datetime.date) -> str:
     by the unit and ``month=yyyy-mm``."""
     if code == "patrol_coverage":
         if unit.kind == "grid":
-            return reverse("grid:grid", args=[unit.obj.pk]) if _has_route("grid:grid") else ""
+            return reverse("grid:grid", args=[unit.obj.pk])
         if unit.kind == "org":
-            return (reverse("grid:grids") + "?" + urlencode({"org": unit.obj.pk})) if _has_route("grid:grids") else ""
+            return reverse("grid:grids") + "?" + urlencode({"org": unit.obj.pk})
         return ""
     params = {**unit.params, "month": month.strftime("%Y-%m")}
     if code in LINK_STATUS:
@@ -305,14 +305,6 @@ def records_url(unit: Unit, code: str, month: datetime.date) -> str:
     return "/grid/requests/?" + urlencode(params)
 
 
-def _has_route(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name, args=[1]) if name == "grid:grid" else reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 # ----- units of a breakdown -------------------------------------------------------------------

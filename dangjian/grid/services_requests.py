@@ -53,42 +53,34 @@ def clean_photo(upload) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{ext}")
 
 
-def request_attachment_add(*, actor, request: ServiceRequest, photo, action: str = RequestAction.FILE,
-                           check: bool = True) -> RequestAttachment:
-    """Keep a photo with a request (cleaned of metadata). ``check`` asks that ``actor`` may act on
-    the request (the filing services pass False: they have just filed it)."""
-    if check and not capacities(actor, request):
-        raise PermissionDenied
-    content = clean_photo(photo)
-    with transaction.atomic():
-        attachment = RequestAttachment.objects.create(request=request, file=content, action=action,
-                                                      uploaded_by=actor if getattr(actor, "pk", None) else None)
-        audit_log(actor=actor, action="request.attachment_added", obj=request, organization=request.organization,
-                  changes={"step": action})
+def _keep_photo(*, actor, request: ServiceRequest, content: ContentFile, action: str) -> RequestAttachment:
+    """Keep a cleaned photo with a request (inside the step's transaction; the step authorized it)."""
+    attachment = RequestAttachment.objects.create(request=request, file=content, action=action,
+                                                  uploaded_by=actor if getattr(actor, "pk", None) else None)
+    audit_log(actor=actor, action="request.attachment_added", obj=request, organization=request.organization,
+              changes={"step": action})
     return attachment
 
 
 def request_file_with_photo(*, actor, photo=None, **fields) -> ServiceRequest:
     """File a request (see ``workflow.request_file``) and keep its photo, all or nothing. The photo
     is checked first, so a bad photo files nothing."""
-    if photo is not None:
-        clean_photo(photo)
+    content = clean_photo(photo) if photo is not None else None
     with transaction.atomic():
         request = request_file(actor=actor, **fields)
-        if photo is not None:
-            request_attachment_add(actor=actor, request=request, photo=photo, check=False)
+        if content is not None:
+            _keep_photo(actor=actor, request=request, content=content, action=RequestAction.FILE)
     return request
 
 
 def request_step_with_photo(*, actor, request: ServiceRequest, action: str, photo=None, **params) -> ServiceRequest:
     """Take a step (see ``workflow.request_transition``) and keep its photo (the evidence of handling),
     all or nothing; the photo is checked first."""
-    if photo is not None:
-        clean_photo(photo)
+    content = clean_photo(photo) if photo is not None else None
     with transaction.atomic():
         request = request_transition(request=request, action=action, actor=actor, **params)
-        if photo is not None:
-            request_attachment_add(actor=actor, request=request, photo=photo, action=action, check=False)
+        if content is not None:
+            _keep_photo(actor=actor, request=request, content=content, action=action)
     return request
 
 

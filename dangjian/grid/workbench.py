@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dangjian.core.access import user_scope
+from dangjian.core.access import covers, user_scope
 
 from .choices import OPEN, RequestStatus
 from .models import GridVisit, Household, ServiceRequest
@@ -33,7 +33,7 @@ def items(*, root, user, today) -> list[dict]:
     if root is None:
         return personal_items(user=user, today=today)
     scope = user_scope(user, "transition")
-    if not (scope.everything or any(root.path.startswith(p) for p in scope.paths)):
+    if not covers(scope, root):
         return []
     now = timezone.now()
     counts = ServiceRequest.objects.filter(organization__path__startswith=root.path).aggregate(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import pii
-from dangjian.core.access import user_scope
+from dangjian.core.access import covers, user_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.validators import clean_plain_text, validate_phone
 
@@ -103,11 +103,11 @@ def capacities(user, request: ServiceRequest) -> set[str]:
     if request.team_id and TeamMember.objects.filter(team_id=request.team_id, user=user, active=True,
                                                      team__active=True).exists():
         found.add(R.TEAM)
-    path = request.organization.path
-    step = len(path) - request.organization.steplen
-    if scope.everything or any(path.startswith(p) for p in scope.paths):
+    if covers(scope, request.organization):
         found.add(R.DISPATCHER)
-    if scope.everything or any(path[:step].startswith(p) and len(p) <= step for p in scope.paths):
+    # Above the community: a scope that reaches its parent (the sub-district and those over it).
+    parent = request.organization.path[:-request.organization.steplen]
+    if scope.everything or any(parent.startswith(p) for p in scope.paths):
         found.add(R.SUBDISTRICT)
     return found
 
@@ -195,7 +195,7 @@ def may_file_for(user, organization, grid) -> bool:
         return False
     scope = user_scope(user, "add")
     return (scope.everything or (grid is not None and grid.pk in scope.grid_ids)
-            or any(organization.path.startswith(p) for p in scope.paths))
+            or covers(scope, organization))
 
 
 def _real(user) -> bool:

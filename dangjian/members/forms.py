@@ -87,11 +87,6 @@ class MemberForm(forms.ModelForm):
         pass
 
 
-class RevealForm(forms.Form):
-    purpose = forms.CharField(label=_("Purpose"), max_length=200, widget=forms.TextInput(
-        attrs={"placeholder": _("Why do you need to see it?")}))
-
-
 class MoveForm(forms.Form):
     organization = OrgChoiceField(label=_("New organization"), queryset=Organization.objects.none())
     on = forms.DateField(label=_("Effective on"), initial=timezone.localdate, widget=DATE)

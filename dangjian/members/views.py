@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.access import can, get_for, has_any_scope, user_scope
 from dangjian.core.audit import history_for
-from dangjian.core.forms import add_service_errors, submit
+from dangjian.core.forms import RevealForm, add_service_errors, submit
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 from dangjian.orglife.selectors import study_standings
 
 from . import services
-from .forms import DutyPostForm, MemberForm, MoveForm, PledgeForm, RevealForm
+from .forms import DutyPostForm, MemberForm, MoveForm, PledgeForm
 from .models import PROTECTED_FIELDS, LostContactCase, Member, MemberStatusChange, ReserveCadre
 from .selectors import roster_filter
 

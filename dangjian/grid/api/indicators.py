@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 
-from dangjian.core.access import user_scope
+from dangjian.core.access import covers, user_scope
 from dangjian.core.api import RestrictedViewSet, drf_validation_error
 from dangjian.organizations.models import Organization
 
@@ -90,7 +90,7 @@ class RequestIndicatorsView(generics.GenericAPIView):
         query.is_valid(raise_exception=True)
         org = get_object_or_404(Organization.objects.restrict(request.user, "view"), pk=query.validated_data["org"])
         scope = user_scope(request.user, "view")
-        if not (scope.everything or any(org.path.startswith(p) for p in scope.paths)):
+        if not covers(scope, org):
             raise exceptions.PermissionDenied
         try:
             month = indicators.parse_month(query.validated_data.get("month"), default=timezone.localdate())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
-from dangjian.core.access import user_scope
+from dangjian.core.access import path_filter, user_scope
 from dangjian.organizations.models import Organization
 
 
@@ -53,10 +53,7 @@ def grid_scope(user, action: str = "view") -> GridScope:
 
 def orgs_reached(scope: GridScope):
     """Organizations inside the scope's subtrees, as a subquery."""
-    q = Q(pk__in=[])
-    for path in scope.paths:
-        q |= Q(path__startswith=path)
-    return Organization.objects.filter(q).values("pk")
+    return Organization.objects.filter(path_filter(scope)).values("pk")
 
 
 class GridQuerySet(models.QuerySet):

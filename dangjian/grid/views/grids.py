@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.accounts.models import RoleAssignment
 from dangjian.core.access import GRID_ROLES, can, get_for
 from dangjian.core.dates import parse_month
-from dangjian.core.forms import add_service_errors, submit
+from dangjian.core.forms import RevealForm, add_service_errors, submit
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 
@@ -25,7 +25,7 @@ from .. import importing
 from .. import selectors_grids as selectors
 from .. import services_grids as services
 from ..choices import HouseholdTag
-from ..forms_grids import BuildingForm, GridForm, HouseholdForm, RevealForm, StaffForm, VisitForm
+from ..forms_grids import BuildingForm, GridForm, HouseholdForm, StaffForm, VisitForm
 from ..models import Building, Grid, GridVisit, Household, grid_scope
 
 NAV = "grid"

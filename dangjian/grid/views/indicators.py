@@ -61,7 +61,6 @@ def indicators_page(request):
 
 def user_can_see_subtree(user, org) -> bool:
     """Organizers, secretaries and auditors see the whole subtree of what they see."""
-    from dangjian.core.access import user_scope
+    from dangjian.core.access import covers, user_scope
 
-    scope = user_scope(user, "view")
-    return scope.everything or any(org.path.startswith(p) for p in scope.paths)
+    return covers(user_scope(user, "view"), org)

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.access import get_for, user_scope
-from dangjian.core.forms import add_service_errors
+from dangjian.core.forms import RevealForm, add_service_errors
 
 from .. import selectors_requests as selectors
 from ..choices import ActorRole, Channel, RequestAction, RequestStatus, Satisfaction, TeamLevel
-from ..forms_requests import RevealForm, StaffRequestForm, StepForm, TakeInForm
+from ..forms_requests import StaffRequestForm, StepForm, TakeInForm
 from ..models import Grid, RequestAttachment, RequestCategory, ServiceRequest, ServiceTeam
 from ..models.scope import team_ids_of
 from ..services_requests import (

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.transfers",
     "dangjian.grid",
+    "dangjian.volunteers",
+    "dangjian.wishes",
+    "dangjian.pairings",
+    "dangjian.centres",
+    "dangjian.cobuilding",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from dangjian.care.api.views import HardshipCaseViewSet
+from dangjian.centres.api.views import ServiceCentreViewSet  # centres app
+from dangjian.cobuilding.api.views import PartnerUnitViewSet  # cobuilding app
 from dangjian.core.api import ObtainTokenView
 from dangjian.dues.api.views import DuesViewSet
 from dangjian.grid.api.grids import GridViewSet, HouseholdViewSet
@@ -18,8 +20,11 @@ from dangjian.members.api.lifecycle import LostContactCaseViewSet, ReserveCadreV
 from dangjian.members.api.views import MemberViewSet
 from dangjian.organizations.api.views import OrganizationViewSet
 from dangjian.orglife.api.views import ComplianceView, MeetingViewSet, StudyRecordViewSet
+from dangjian.pairings.api.views import PairingViewSet
 from dangjian.recruitment.api.views import ApplicantViewSet
 from dangjian.transfers.api.views import TransferViewSet
+from dangjian.volunteers.api.views import VolunteerActivityViewSet, VolunteerTeamViewSet
+from dangjian.wishes.api.views import WishViewSet  # wishes app
 
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -35,6 +40,12 @@ router.register("hardship-cases", HardshipCaseViewSet, basename="hardship-case")
 router.register("requests", RequestViewSet, basename="request")
 router.register("grids", GridViewSet, basename="grid")
 router.register("households", HouseholdViewSet, basename="household")
+router.register("wishes", WishViewSet, basename="wish")  # wishes app
+router.register("volunteer-teams", VolunteerTeamViewSet, basename="volunteer-team")
+router.register("volunteer-activities", VolunteerActivityViewSet, basename="volunteer-activity")
+router.register("pairings", PairingViewSet, basename="pairing")
+router.register("service-centres", ServiceCentreViewSet, basename="service-centre")  # centres app
+router.register("partner-units", PartnerUnitViewSet, basename="partner-unit")  # cobuilding app
 
 # Swagger UI's page carries one small inline <style> block (box sizing, margins): allow that
 # block alone, by its hash (a test checks the hash still matches the page).

@@ -24,8 +24,10 @@ from dangjian.orglife.calendar import feed_token
 from dangjian.orglife.elections import election_plan
 from dangjian.orglife.models import StudyNote
 from dangjian.orglife.services import meeting_plan
+from dangjian.pairings.tests.fixtures import matrix_samples as pairings_samples
 from dangjian.recruitment.tests.factories import matrix_samples as recruitment_samples
 from dangjian.transfers.tests.factories import matrix_samples as transfer_samples
+from dangjian.volunteers.tests.factories import matrix_samples as volunteer_samples
 
 PERSONAS = ["admin", "city", "organizer", "community", "branch", "sibling", "member", "auditor", "grid", "resident",
             "team", None]
@@ -302,6 +304,105 @@ MATRIX = {
     "grid:category_edit": (None, {"admin"}, False),  # the first category (see url_for)
     "grid:indicators": (None, OVERSEERS, False),
     "v1:request-indicators": ("org", VIEWERS - {"member"}, False),  # ?org=<the branch>&month=<this month>
+    # Pairings and hardship funds (pairings app): keepers over the branch, auditors read; members see only
+    # their own pairings (the sample is another member's).
+    "pairings:list": (None, PARTY, True),
+    "pairings:new": (None, SECRETARIES_ANYWHERE, False),
+    "pairings:detail": ("pairing", CHANGERS | {"auditor"}, False),
+    "pairings:visit": ("pairing", CHANGERS, False),
+    "pairings:end": ("pairing", CHANGERS, False),
+    "pairings:funds": (None, OVERSEERS, True),
+    "pairings:fund_new": (None, SECRETARIES_ANYWHERE, False),
+    "pairings:ledger": ("fund", CHANGERS | {"auditor"}, False),
+    "pairings:ledger_xlsx": ("fund", CHANGERS, False),
+    "pairings:income": ("fund", CHANGERS, False),
+    "pairings:payment": ("fund", CHANGERS, False),
+    "v1:pairing-list": (None, LOGGED_IN, True),
+    "v1:pairing-detail": ("pairing", CHANGERS | {"auditor"}, False),
+    # Service centres (centres app): a station of 滨河社区党委 with one item and one representative day. The
+    # catalogue is public; staff pages are for those whose subtree holds the station; anyone logged in books.
+    "centres:catalogue": (None, EVERYONE, False),
+    "centres:catalogue_centre": ("service_centre", EVERYONE, False),
+    "centres:centres": (None, LOGGED_IN, True),
+    "centres:centre_new": (None, SECRETARIES_ANYWHERE, False),
+    "centres:centre": ("service_centre", GRID_MANAGERS | {"auditor"}, False),
+    "centres:centre_edit": ("service_centre", GRID_MANAGERS, False),
+    "centres:item_add": ("service_centre", GRID_MANAGERS, False),
+    "centres:item_edit": ("centre_item", GRID_MANAGERS, False),
+    "centres:bookings": ("service_centre", GRID_MANAGERS | {"auditor"}, False),
+    "centres:booking_step": (None, "method", False),
+    "centres:records": ("service_centre", GRID_MANAGERS | {"auditor"}, False),
+    "centres:record_add": ("service_centre", GRID_MANAGERS, False),
+    "centres:rep_day_add": ("service_centre", GRID_MANAGERS, False),
+    "centres:rep_visit_add": ("centre_rep_day", GRID_MANAGERS, False),
+    "centres:book": ("service_centre", LOGGED_IN, False),
+    "centres:my_bookings": (None, LOGGED_IN, False),
+    "v1:service-centre-list": (None, LOGGED_IN, False),
+    "v1:service-centre-detail": ("service_centre", GRID_MANAGERS | {"auditor"}, False),
+    # Co-building (cobuilding app): a partner unit of 滨河社区党委 with a resource, a booking of it and the
+    # community's brand. Seen by those whose subtree holds the community, kept by its secretaries and above;
+    # the brand page is public.
+    "cobuilding:index": (None, OVERSEERS, False),
+    "cobuilding:units": (None, OVERSEERS, False),
+    "cobuilding:unit_new": (None, GRID_MANAGERS, False),
+    "cobuilding:unit": ("partner_unit", GRID_MANAGERS | {"auditor"}, False),
+    "cobuilding:unit_reveal": ("partner_unit", "method", False),
+    "cobuilding:resource_add": ("partner_unit", GRID_MANAGERS, False),
+    "cobuilding:registrations": (None, OVERSEERS, False),
+    "cobuilding:member_register": (None, GRID_MANAGERS, False),
+    "cobuilding:bookings": (None, OVERSEERS, False),
+    "cobuilding:booking_new": ("unit_resource", GRID_MANAGERS, False),
+    "cobuilding:booking_step": ("resource_booking", "method", False),
+    "cobuilding:projects": (None, OVERSEERS, False),
+    "cobuilding:project_new": (None, GRID_MANAGERS, False),
+    "cobuilding:agreements": (None, OVERSEERS, False),
+    "cobuilding:agreement_new": (None, GRID_MANAGERS, False),
+    "cobuilding:brand": ("community_org", EVERYONE, False),
+    "cobuilding:brand_edit": ("community_org", GRID_MANAGERS, False),
+    "cobuilding:brand_activity_add": ("community_org", "method", False),
+    "v1:partner-unit-list": (None, LOGGED_IN, False),
+    "v1:partner-unit-detail": ("partner_unit", GRID_MANAGERS | {"auditor"}, False),
+    # Small wishes (wishes app): "wish" is the resident persona's wish in 滨河社区's first grid awaiting review
+    # (seen by those over the community, the grid worker and the resident); "wish_done" a fulfilled wish with
+    # its photo (also seen by the community's Party members); the board of 滨河社区党委 is public.
+    "wishes:board": ("wish_community", EVERYONE, False),
+    "wishes:mine": (None, LOGGED_IN, False),
+    "wishes:new": (None, LOGGED_IN, False),
+    "wishes:review": (None, SECRETARIES_ANYWHERE, False),
+    "wishes:claimable": (None, LOGGED_IN, False),
+    "wishes:detail": ("wish", GRID_MANAGERS | {"auditor", "grid", "resident"}, False),
+    "wishes:decide": ("wish", GRID_MANAGERS, False),
+    "wishes:claim": ("wish", GRID_MANAGERS, False),
+    "wishes:fulfil": ("wish", GRID_MANAGERS, False),
+    "wishes:thank": ("wish", {"resident"}, False),
+    "wishes:release": ("wish", "method", False),
+    "wishes:photo": ("wish_done", LOGGED_IN - {"team"}, False),
+    "v1:wish-list": (None, LOGGED_IN, False),
+    "v1:wish-detail": ("wish", GRID_MANAGERS | {"auditor", "grid", "resident"}, False),
+    "v1:wish-claim": ("wish", "method", False),
+    "v1:wish-fulfil": ("wish", "method", False),
+    # Volunteering (volunteers app): the sample team is a fresh team of 滨河社区党委 that no persona is on.
+    "volunteers:teams": (None, LOGGED_IN, False),
+    "volunteers:team_create": (None, SECRETARIES_ANYWHERE, False),
+    "volunteers:team": ("volunteer_team", {"admin", "city", "organizer", "community", "auditor"}, False),
+    "volunteers:volunteer_add": ("volunteer_team", {"admin", "city", "organizer", "community"}, False),
+    "volunteers:activity_create": ("volunteer_team", {"admin", "city", "organizer", "community"}, False),
+    "volunteers:commend": ("volunteer_team", {"admin", "city", "organizer", "community"}, False),
+    "volunteers:activity": ("volunteer_activity", {"admin", "city", "organizer", "community", "auditor"}, False),
+    "volunteers:signup": ("volunteer_activity", "method", False),
+    "volunteers:activity_cancel": ("volunteer_activity", "method", False),
+    "volunteers:activity_close": ("volunteer_activity", "method", False),
+    "volunteers:signup_step": ("volunteer_signup", "method", False),
+    "volunteers:mine": (None, LOGGED_IN, False),
+    "volunteers:checkin": (None, LOGGED_IN, False),
+    "volunteers:figures": (None, OVERSEERS, False),
+    "v1:volunteer-team-list": (None, LOGGED_IN, False),
+    "v1:volunteer-team-detail": ("volunteer_team", {"admin", "city", "organizer", "community", "auditor"}, False),
+    "v1:volunteer-activity-list": (None, LOGGED_IN, False),
+    "v1:volunteer-activity-detail": ("volunteer_activity", {"admin", "city", "organizer", "community", "auditor"},
+                                     False),
+    "v1:volunteer-activity-signup": ("volunteer_activity", "method", False),
+    "v1:volunteer-activity-checkin": ("volunteer_activity", "method", False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -357,7 +458,26 @@ def sample_objects(personas):
         **team_samples(),
         **request_samples(personas),
         **grid_samples(),
+        **volunteer_samples(personas),
+        **centre_samples(),
+        **cobuilding_samples(),
+        **pairings_samples(personas, branch),
+        **wish_samples(personas),
     }
+
+
+def wish_samples(personas):
+    """A wish awaiting review, a fulfilled wish with its photo, and their community (wishes app)."""
+    from dangjian.wishes.tests.fixtures import matrix_samples as wishes
+
+    return wishes(personas)
+
+
+def cobuilding_samples():
+    """A partner unit of 滨河社区党委 with a resource and a booking, and the community's brand (cobuilding app)."""
+    from dangjian.cobuilding.tests.fixtures import matrix_samples as cobuilding
+
+    return cobuilding()
 
 
 def grid_samples():
@@ -367,6 +487,19 @@ def grid_samples():
     grid = Grid.objects.get(code="JB0101")
     building = grid.buildings.order_by("name").first()
     return {"grid": grid, "building": building, "household": building.households.order_by("room").first()}
+
+
+def centre_samples():
+    """A service station of 滨河社区党委 with one service and one representative day (centres app)."""
+    from dangjian.centres.services import centre_create, item_create, representative_day_add
+
+    station = centre_create(actor=None, name="矩阵服务站", kind="station",
+                            organization=Organization.objects.get(name="滨河社区党委"), address="滨河路1号",
+                            open_days=[0, 1, 2, 3, 4], opens=datetime.time(9), closes=datetime.time(17))
+    item = item_create(actor=None, centre=station, name="法律咨询", duration=30, capacity=1)
+    rep_day = representative_day_add(actor=None, centre=station, day=timezone.localdate(), starts=datetime.time(9),
+                                     ends=datetime.time(11), delegate_name="矩阵代表")
+    return {"service_centre": station, "centre_item": item, "centre_rep_day": rep_day}
 
 
 def team_samples():
@@ -440,6 +573,8 @@ def url_for(name, kind, objects):
         return f"{reverse(name)}?category=employed&base=3000"
     if name == "v1:compliance":
         return f"{reverse(name)}?org={objects[kind].pk}&year={timezone.localdate().year}"
+    if name == "centres:booking_step":  # POST only
+        return reverse(name, args=[0, "attended"])
     if name == "grid:client_revoke":  # POST only: refused before the client is looked up
         return reverse(name, args=[0])
     if kind == "open311":
@@ -484,6 +619,7 @@ def leaked(name, response, objects):
     api_lists["v1:transfer-list"] = "transfer"
     api_lists["v1:grid-list"] = "grid"
     api_lists["v1:household-list"] = "household"
+    api_lists["v1:pairing-list"] = "pairing"  # pairings app
     if name in api_lists:
         ids = {row["id"] for row in json.loads(response.content)["results"]}
         return objects[api_lists[name]].pk in ids
@@ -491,6 +627,8 @@ def leaked(name, response, objects):
     if f"/grid/grids/{objects['grid'].pk}/" in body:
         return True
     if f"/care/cases/{objects['case'].pk}/" in body:
+        return True
+    if f"/pairings/{objects['pairing'].pk}/" in body or f"/pairings/funds/{objects['fund'].pk}/" in body:
         return True
     if f"/recruitment/{objects['applicant'].pk}/" in body:
         return True

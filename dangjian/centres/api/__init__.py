@@ -1,0 +1,1 @@
+"""REST API of service centres: /api/v1/service-centres/ (read only, with their services)."""

@@ -1,0 +1,1 @@
+"""REST API of co-building: /api/v1/partner-units/ (read only, scoped like the pages)."""

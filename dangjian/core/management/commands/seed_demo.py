@@ -45,6 +45,14 @@ class Command(BaseCommand):
             from dangjian.grid.demo import build_demo as build_grid
 
             build_grid(seed=seed)
+            from dangjian.centres.demo import build_demo as build_centres
+            from dangjian.cobuilding.demo import build_demo as build_cobuilding
+            from dangjian.pairings.demo import build_demo as build_pairings
+            from dangjian.volunteers.demo import build_demo as build_volunteers
+            from dangjian.wishes.demo import build_demo as build_wishes
+
+            for build_services in (build_volunteers, build_wishes, build_pairings, build_centres, build_cobuilding):
+                build_services(seed=seed)
         from dangjian.members.models import Member
 
         self.stdout.write(self.style.SUCCESS(

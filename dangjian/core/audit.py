@@ -221,11 +221,14 @@ def action_label(code: str) -> str:
 
 
 def _field(entry: AuditEntry, key: str):
+    """The model field a change key names; None for other keys (and for reverse relations, which
+    have no label of their own)."""
     model = entry.content_type.model_class() if entry.content_type_id else None
     try:
-        return model._meta.get_field(key) if model is not None else None
+        field = model._meta.get_field(key) if model is not None else None
     except FieldDoesNotExist:
         return None
+    return field if field is not None and not field.auto_created else None
 
 
 def _readable(field, value):

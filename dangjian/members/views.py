@@ -15,6 +15,7 @@ from dangjian.core.forms import RevealForm, add_service_errors, submit
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 from dangjian.orglife.selectors import study_standings
+from dangjian.volunteers.selectors import member_service_hours
 
 from . import services
 from .forms import DutyPostForm, MemberForm, MoveForm, PledgeForm
@@ -82,6 +83,7 @@ def detail(request, pk):
         "sees_standing": _sees_standing(request.user, member),
         "study": study_standings([member], timezone.localdate().year, organization=member.organization)[0],
         "study_records": member.study_records.filter(on__year=timezone.localdate().year)[:20],
+        "volunteer_hours": member_service_hours(member, timezone.localdate().year),
         "can_change": can(request.user, "change", member),
         "can_reveal": can(request.user, "reveal", member),
         "protected": [(f, Member._meta.get_field(f).verbose_name, getattr(member, f"{f}_masked")) for f in PROTECTED_FIELDS],

@@ -68,27 +68,27 @@ def test_resident_books_on_the_phone_flow_and_cancels(client_for, station):
 def test_booking_rules(station, personas):
     resident, other = personas["resident"], personas["member"]
     book(station, resident)
-    with pytest.raises(ValidationError, match="already booked"):
+    with pytest.raises(ValidationError, match="您已预约该时段"):
         book(station, resident)
-    with pytest.raises(ValidationError, match="fully booked"):
+    with pytest.raises(ValidationError, match="已约满"):
         book(station, other)
-    with pytest.raises(ValidationError, match="future"):
+    with pytest.raises(ValidationError, match="将来的时间"):
         book(station, other, day=timezone.localdate() - datetime.timedelta(days=1))
-    with pytest.raises(ValidationError, match="opening hours"):
+    with pytest.raises(ValidationError, match="开放时间内"):
         book(station, other, start=datetime.time(11, 45))
     saturday = next(d for d in (timezone.localdate() + datetime.timedelta(days=n) for n in range(1, 8))
                     if d.weekday() == 5)
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="当天不开放"):
         book(station, other, day=saturday)
-    with pytest.raises(ValidationError, match="phone"):
+    with pytest.raises(ValidationError, match="电话号码"):
         book(station, other, start=datetime.time(10), contact_phone="")
 
 
 def test_transitions_follow_the_table(station, personas):
     booking = book(station, personas["resident"])
-    with pytest.raises(ValidationError, match="on or after"):
+    with pytest.raises(ValidationError, match="当日或之后"):
         services.booking_step(actor=personas["community"], booking=booking, to=BookingStatus.ATTENDED)
-    with pytest.raises(ValidationError, match="staff"):
+    with pytest.raises(ValidationError, match="工作人员"):
         services.booking_step(actor=personas["resident"], booking=booking, to=BookingStatus.NO_SHOW, staff=False)
     Booking.objects.filter(pk=booking.pk).update(day=timezone.localdate())
     booking.refresh_from_db()

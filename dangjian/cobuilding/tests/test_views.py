@@ -49,7 +49,7 @@ def test_book_a_resource_and_approve(client_for, org):
     data = {"day": tomorrow().isoformat(), "starts_at": "09:00", "ends_at": "11:00", "purpose": "运动会"}
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "starts_at": "10:00", "ends_at": "12:00"})
-    assert response.status_code == 200 and "already booked" in response.content.decode()
+    assert response.status_code == 200 and "已被预约" in response.content.decode()
     booking = ResourceBooking.objects.get(resource=resource)
     client.post(f"/cobuilding/bookings/{booking.pk}/step/", {"action": "approve"})
     booking.refresh_from_db()

@@ -32,6 +32,7 @@ WORKBENCH_SOURCES: list[str] = [
 # with none, such as residents and team members): ``f(*, user, today) -> list[dict]``.
 PERSONAL_WORKBENCH_SOURCES: list[str] = [
     "dangjian.grid.workbench.personal_items",
+    "dangjian.wishes.workbench.items",
 ]
 
 

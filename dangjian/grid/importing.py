@@ -64,6 +64,7 @@ from dangjian.core.validators import validate_phone
 from . import selectors_grids as selectors
 from .choices import HouseholdTag
 from .models import Building, Grid, Household, encode_tags
+from .services_grids import household_apply_phone
 
 SHEET_TITLE = "住户信息"
 _TAG_SEPARATORS = re.compile(r"[、,，;；]+")
@@ -311,13 +312,6 @@ def _check_rows(actor, grid: Grid, rows, update: bool) -> tuple[list[_Row], dict
 
 # Writing ---------------------------------------------------------------------------------------
 
-def _apply_phone(household: Household, value: str) -> None:
-    household.contact_phone = value
-    household.phone_hash = pii.blind_index("phone", value)
-    household.phone_last4 = value[-4:]
-    household.phone_masked = pii.mask_phone(value)
-
-
 _UPDATE_FIELDS = ["size", "contact_name", "tags", "note"]
 _PHONE_FIELDS = ["contact_phone", "phone_hash", "phone_last4", "phone_masked"]
 
@@ -334,7 +328,7 @@ def _update(household: Household, data: dict) -> bool:
         household.tags = encode_tags(data["tags"])
         changed = True
     if data.get("contact_phone") and pii.blind_index("phone", data["contact_phone"]) != household.phone_hash:
-        _apply_phone(household, data["contact_phone"])
+        household_apply_phone(household, data["contact_phone"])
         changed = True
     return changed
 
@@ -370,7 +364,7 @@ def households_import(*, actor, grid: Grid, upload, update: bool = False) -> Hou
                                       size=data["size"] or 1, contact_name=data.get("contact_name") or "",
                                       note=data.get("note") or "", tags=encode_tags(data["tags"]))
                 if data.get("contact_phone"):
-                    _apply_phone(household, data["contact_phone"])
+                    household_apply_phone(household, data["contact_phone"])
                 created.append(household)
             Household.objects.bulk_create(created, batch_size=500)
             # Households whose phone is unchanged keep it unloaded (deferred): only the others write it.

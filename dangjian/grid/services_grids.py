@@ -177,7 +177,8 @@ def grid_staff_remove(*, actor, assignment: RoleAssignment) -> None:
 
 # Households ----------------------------------------------------------------------------------
 
-def _apply_phone(household: Household, value: str):
+def household_apply_phone(household: Household, value: str) -> None:
+    """Set a household's contact phone with its blind index, last digits and masked copy (unsaved)."""
     household.contact_phone = value
     household.phone_hash = pii.blind_index("phone", value) if value else ""
     household.phone_last4 = value[-4:]
@@ -219,7 +220,7 @@ def household_create(*, actor, building: Building, data: dict) -> Household:
         household = Household(building=building)
         _changes(household, data, HOUSEHOLD_FIELDS)
         household.tags = encode_tags(data.get("tags"))
-        _apply_phone(household, data.get("contact_phone") or "")
+        household_apply_phone(household, data.get("contact_phone") or "")
         household.save()
         audit_log(actor=actor, action="household.created", obj=household, organization=building.grid.organization,
                   changes={"building": building.name, "room": household.room, "tags": household.tag_list})
@@ -239,7 +240,7 @@ def household_update(*, actor, household: Household, data: dict) -> Household:
             new = data.get("contact_phone") or ""
             if new != Household.objects.values_list("contact_phone", flat=True).get(pk=household.pk):
                 changes["contact_phone"] = [household.phone_masked, pii.mask_phone(new) if new else ""]
-                _apply_phone(household, new)
+                household_apply_phone(household, new)
         if changes:
             household.save()
             audit_log(actor=actor, action="household.updated", obj=household,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("grid/", include("dangjian.grid.urls")),
     path("volunteers/", include("dangjian.volunteers.urls")),
     path("wishes/", include("dangjian.wishes.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
     path("pairings/", include("dangjian.pairings.urls")),
     path("centres/", include("dangjian.centres.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dangjian.pairings",
     "dangjian.centres",
     "dangjian.cobuilding",
+    "dangjian.assessment",
 ]
 
 MIDDLEWARE = [

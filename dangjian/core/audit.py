@@ -150,6 +150,7 @@ ACTION_LABELS = {
     "representative_day.added": _("Representative reception day announced"),
     "representative_visit.recorded": _("Visit to a representative recorded"),
     # wishes app: small wishes (微心愿)
+    "assessment.rectification_opened": _("Rectification task opened"),
     "wish.submitted": _("Small wish submitted"),
     "wish.published": _("Small wish published"),
     "wish.rejected": _("Small wish not accepted"),

@@ -1,0 +1,2 @@
+"""URLs of the assessment cycles pages."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""URLs of the assessment followup pages."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""URLs of the assessment schemes pages."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""URLs of the assessment surveys pages."""
+urlpatterns: list = []

@@ -8,6 +8,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from dangjian.assessment.api.cycles import AssessmentCycleViewSet  # assessment app
+from dangjian.assessment.api.rectifications import RectificationViewSet  # assessment app
+from dangjian.assessment.api.schemes import SchemeViewSet as AssessmentSchemeViewSet  # assessment app
+from dangjian.assessment.api.surveys import SurveyViewSet  # assessment app
 from dangjian.care.api.views import HardshipCaseViewSet
 from dangjian.centres.api.views import ServiceCentreViewSet  # centres app
 from dangjian.cobuilding.api.views import PartnerUnitViewSet  # cobuilding app
@@ -46,6 +50,10 @@ router.register("volunteer-activities", VolunteerActivityViewSet, basename="volu
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("service-centres", ServiceCentreViewSet, basename="service-centre")  # centres app
 router.register("partner-units", PartnerUnitViewSet, basename="partner-unit")  # cobuilding app
+router.register("assessment-schemes", AssessmentSchemeViewSet, basename="assessment-scheme")  # assessment app
+router.register("assessment-cycles", AssessmentCycleViewSet, basename="assessment-cycle")  # assessment app
+router.register("rectifications", RectificationViewSet, basename="rectification")  # assessment app
+router.register("surveys", SurveyViewSet, basename="survey")  # assessment app
 
 # Swagger UI's page carries one small inline <style> block (box sizing, margins): allow that
 # block alone, by its hash (a test checks the hash still matches the page).

@@ -50,6 +50,12 @@ GRID_SEERS = GRID_MANAGERS | {"auditor", "grid"}
 GRID_WORKERS = GRID_MANAGERS | {"grid"}
 # Sample objects the grid worker sees: a page there they may not use answers 403, not 404.
 GRID_KINDS = {"grid", "building", "household"}
+# Objects defined above the branch that reach every organization below it (assessment schemes): the sibling
+# branch sees them too, so a page there it may not use answers 403, not 404.
+SEEN_FROM_BELOW = {"assessment_scheme"}
+
+# Those who see the sample assessment cycle (run by 江滨街道工作委员会 over 滨河社区党委): assessment app, A2.
+CYCLE_SEERS = {"admin", "city", "organizer", "auditor", "community"}
 
 # route name → (kind of object in the URL or None, personas whose GET answers 200, leak check)
 # "method" marks routes that only accept POST: every GET must be refused.
@@ -403,6 +409,73 @@ MATRIX = {
                                      False),
     "v1:volunteer-activity-signup": ("volunteer_activity", "method", False),
     "v1:volunteer-activity-checkin": ("volunteer_activity", "method", False),
+    # Assessment cycles API (assessment app, A1): a tiering cycle run by 江滨街道工作委员会 over 滨河社区党委; seen by
+    # those over the street and by the community's secretary (rated in it), not by the branch secretaries.
+    "v1:assessment-cycle-list": (None, LOGGED_IN, True),
+    "v1:assessment-cycle-detail": ("assessment_cycle", {"admin", "city", "organizer", "auditor", "community"}, False),
+    # Assessment cycle pages (assessment app, A2): the same cycle, its assessment of 滨河社区党委, one judged result
+    # and a file offered as evidence for it; seen by those over the street and by the community's secretary; the
+    # exports are for those who may export over the street; writes are POST only. The history is the branch's.
+    "assessment:cycles": (None, LOGGED_IN, True),
+    "assessment:cycle_open": (None, {"admin", "city", "organizer", "community"}, False),
+    "assessment:cycle": ("assessment_cycle", CYCLE_SEERS, False),
+    "assessment:cycle_measure": ("assessment_cycle", "method", False),
+    "assessment:cycle_close": ("assessment_cycle", "method", False),
+    "assessment:cycle_xlsx": ("assessment_cycle", {"admin", "city", "organizer"}, False),
+    "assessment:cycle_docx": ("assessment_cycle", {"admin", "city", "organizer"}, False),
+    "assessment:assessment": ("assessment", CYCLE_SEERS, False),
+    "assessment:assessment_step": ("assessment", "method", False),
+    "assessment:result_record": ("criterion_result", "method", False),
+    "assessment:result_review": ("criterion_result", "method", False),
+    "assessment:evidence_add": ("criterion_result", "method", False),
+    "assessment:evidence_file": ("assessment_evidence", CYCLE_SEERS, False),
+    "assessment:org_history": ("org", VIEWERS, False),
+    # Follow-up (assessment app, D): a rectification task of 滨河社区第一党支部 submitted by the branch (the community
+    # accepts), a review round of 滨河社区党委 for its branches and the first branch's report (its members rate it).
+    "assessment:rectifications": (None, OVERSEERS, True),
+    "assessment:rectification_create": (None, SECRETARIES_ANYWHERE, False),
+    "assessment:rectifications_xlsx": (None, SECRETARIES_ANYWHERE, False),
+    "assessment:rectification": ("rectification", VIEWERS - {"member"}, False),
+    "assessment:rectification_file": ("rectification", VIEWERS - {"member"}, False),
+    "assessment:review_rounds": (None, LOGGED_IN, True),
+    "assessment:review_round_create": (None, SECRETARIES_ANYWHERE, False),
+    "assessment:review_round": ("review_round", {"admin", "city", "organizer", "community", "auditor"}, False),
+    "assessment:review_round_xlsx": ("review_round", {"admin", "city", "organizer", "community"}, False),
+    "assessment:work_report": ("work_report", VIEWERS, False),
+    "assessment:work_report_file": ("work_report", VIEWERS, False),
+    # Surveys (assessment app, C): an open members survey of 滨河社区党委 ("survey"; "survey_key" is its public link),
+    # managed and read by those over the community; its answer page and the answer API answer every logged-in user
+    # (the form for its audience, a plain message for others); anonymous visitors go to the login page.
+    "assessment:surveys": (None, LOGGED_IN, True),
+    "assessment:survey_create": (None, SECRETARIES_ANYWHERE, False),
+    "assessment:survey": ("survey", GRID_MANAGERS | {"auditor"}, False),
+    "assessment:survey_edit": ("survey", GRID_MANAGERS, False),
+    "assessment:survey_step": ("survey", "method", False),
+    "assessment:survey_question_add": ("survey", GRID_MANAGERS, False),
+    "assessment:survey_question_edit": ("survey_question", GRID_MANAGERS, False),
+    "assessment:survey_question_delete": ("survey_question", "method", False),
+    "assessment:survey_question_move": ("survey_question", "method", False),
+    "assessment:survey_ballots": ("survey", GRID_MANAGERS, False),
+    "assessment:survey_results": ("survey", GRID_MANAGERS | {"auditor"}, False),
+    "assessment:survey_xlsx": ("survey", GRID_MANAGERS, False),
+    "assessment:survey_answer": ("survey_key", LOGGED_IN, False),
+    "assessment:survey_thanks": ("survey_key", EVERYONE, False),
+    "v1:survey-list": (None, LOGGED_IN, False),
+    "v1:survey-detail": ("survey", GRID_MANAGERS | {"auditor"}, False),
+    "v1:survey-answer": ("survey_key", LOGGED_IN, False),
+    "v1:rectification-list": (None, LOGGED_IN, False),
+    "v1:rectification-detail": ("rectification", VIEWERS - {"member"}, False),
+    # Schemes (assessment app, B): a draft copy of community-tiers owned by 江滨街道工作委员会. Those over the street
+    # change it; every organization below sees the schemes defined above it (the sibling branch too, see
+    # SEEN_FROM_BELOW); copy, publish and retire are POST only.
+    "assessment:schemes": (None, LOGGED_IN, False),
+    "assessment:scheme": ("assessment_scheme", VIEWERS | {"sibling"}, False),
+    "assessment:scheme_copy": ("assessment_scheme", "method", False),
+    "assessment:scheme_edit": ("assessment_scheme", {"admin", "city", "organizer"}, False),
+    "assessment:scheme_publish": ("assessment_scheme", "method", False),
+    "assessment:scheme_retire": ("assessment_scheme", "method", False),
+    "v1:assessment-scheme-list": (None, LOGGED_IN, False),
+    "v1:assessment-scheme-detail": ("assessment_scheme", VIEWERS | {"sibling"}, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -463,7 +536,51 @@ def sample_objects(personas):
         **cobuilding_samples(),
         **pairings_samples(personas, branch),
         **wish_samples(personas),
+        **assessment_cycle_samples(personas),
+        **assessment_evidence_samples(),
+        **followup_samples(personas),
+        **survey_samples(personas),
+        **assessment_scheme_samples(personas),
     }
+
+
+def assessment_scheme_samples(personas):
+    """A draft copy of community-tiers owned by 江滨街道工作委员会 (assessment app, B)."""
+    from dangjian.assessment.tests.fixtures_schemes import matrix_samples as schemes
+
+    return schemes(personas)
+
+
+def survey_samples(personas):
+    """An open members survey of 滨河社区党委 with one question (assessment app, C)."""
+    from dangjian.assessment.tests.fixtures_surveys import matrix_samples as surveys
+
+    return surveys(personas)
+
+
+def followup_samples(personas):
+    """A rectification task, a review round and a work report of 滨河's first branch (assessment app, D)."""
+    from dangjian.assessment.tests.fixtures_followup import matrix_samples as followup
+
+    return followup(personas)
+
+
+def assessment_cycle_samples(personas):
+    """A tiering cycle run by 江滨街道工作委员会 over 滨河社区党委, its assessment and a result (assessment app)."""
+    from dangjian.assessment.tests.fixtures_cycles import matrix_samples as cycles
+
+    return cycles(personas)
+
+
+def assessment_evidence_samples():
+    """A file offered as evidence for the sample cycle's judged result (assessment cycle pages, A2)."""
+    from dangjian.assessment.models import CriterionResult
+    from dangjian.assessment.services_cycles import evidence_add
+
+    result = (CriterionResult.objects.filter(assessment__cycle__name="矩阵社区分类定级", criterion__indicator="")
+              .order_by("-assessment__cycle_id", "criterion__order").first())
+    evidence = evidence_add(actor=None, result=result, kind="file", file=ContentFile(b"%PDF-1.4", name="matrix.pdf"))
+    return {"assessment_evidence": evidence}
 
 
 def wish_samples(personas):
@@ -569,6 +686,8 @@ def _notice_and_assignment(personas, branch):
 
 
 def url_for(name, kind, objects):
+    if kind == "survey_key":  # a survey's public link (assessment app, C)
+        return reverse(name, kwargs={"key": objects["survey"].key})
     if name == "v1:dues-calculate":
         return f"{reverse(name)}?category=employed&base=3000"
     if name == "v1:compliance":
@@ -620,6 +739,7 @@ def leaked(name, response, objects):
     api_lists["v1:grid-list"] = "grid"
     api_lists["v1:household-list"] = "household"
     api_lists["v1:pairing-list"] = "pairing"  # pairings app
+    api_lists["v1:assessment-cycle-list"] = "assessment_cycle"  # assessment app
     if name in api_lists:
         ids = {row["id"] for row in json.loads(response.content)["results"]}
         return objects[api_lists[name]].pk in ids
@@ -661,7 +781,7 @@ def test_matrix(name, client, personas):
         elif persona is None:
             ok = status in (302, 401, 403) and (status != 302 or "/login/" in response["Location"])
         elif kind is not None and kind != "user" and persona not in VIEWERS and not (
-                persona == "grid" and kind in GRID_KINDS):
+                persona == "grid" and kind in GRID_KINDS) and not (persona == "sibling" and kind in SEEN_FROM_BELOW):
             ok = status == 404  # out of sight answers as if missing
         else:
             ok = status in (403, 404)

@@ -235,6 +235,18 @@ SPECTACULAR_SETTINGS = {
         "PartnerUnitKindEnum": "dangjian.cobuilding.choices.UnitKind",
         "ResourceKindEnum": "dangjian.cobuilding.choices.ResourceKind",
         "ResourceBookingStatusEnum": "dangjian.cobuilding.choices.BookingStatus",
+        "AssessmentSchemeKindEnum": "dangjian.assessment.choices.SchemeKind",  # assessment app: schemes
+        "AssessmentSchemeStatusEnum": "dangjian.assessment.choices.SchemeStatus",
+        "AssessmentEvidenceKindEnum": "dangjian.assessment.choices.EvidenceKind",
+        "AssessmentPerformerEnum": "dangjian.assessment.choices.Performer",
+        "AssessmentStatusEnum": "dangjian.assessment.choices.AssessmentStatus",  # assessment app
+        "AssessmentMovementEnum": "dangjian.assessment.choices.Movement",  # assessment app
+        "RectificationStatusEnum": "dangjian.assessment.choices.RectificationStatus",  # assessment app
+        "SurveyPurposeEnum": "dangjian.assessment.choices.SurveyPurpose",  # assessment app: surveys
+        "SurveyAudienceEnum": "dangjian.assessment.choices.SurveyAudience",
+        "SurveyAccessEnum": "dangjian.assessment.choices.SurveyAccess",
+        "SurveyStatusEnum": "dangjian.assessment.choices.SurveyStatus",
+        "SurveyQuestionKindEnum": "dangjian.assessment.choices.QuestionKind",
     },
 }
 

@@ -13,13 +13,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dangjian.core.spreadsheets import FILE_LANGUAGE, bool_label
-from dangjian.orglife.documents import DOCX_CONTENT_TYPE, _Writer, format_date
+from dangjian.orglife.documents import DOCX_CONTENT_TYPE, DocumentWriter, format_date
 
 from . import selectors_cycles as selectors
 from .choices import AssessmentStatus, Movement, SchemeKind
 from .models import CriterionResult, Cycle
 from .services_cycles import scheme_grades
-from .views.cycles_support import approved_movement_counts, measured_text
+from .views.cycles_support import measured_text
 
 __all__ = ["DOCX_CONTENT_TYPE", "cycle_docx", "cycle_xlsx", "file_stem"]
 
@@ -109,7 +109,7 @@ def cycle_xlsx(cycle: Cycle) -> bytes:
             summary.append([_("Stars earned"), dist.stars_earned, ""])
             summary.append([_("Stars possible"), dist.stars_possible, ""])
             summary.append([_("Star rate"), "", "—" if dist.star_rate is None else f"{dist.star_rate}%"])
-        for code, count in approved_movement_counts(cycle).items():
+        for code, count in selectors.movement_counts(cycle).items():
             summary.append([str(Movement(code).label), count, ""])
         out = io.BytesIO()
         workbook.save(out)
@@ -122,7 +122,7 @@ def cycle_docx(cycle: Cycle) -> bytes:
     rows = [r for r in selectors.cycle_rows(cycle) if r.status == AssessmentStatus.APPROVED]
     star = cycle.scheme.kind == SchemeKind.STAR
     with translation.override(FILE_LANGUAGE):
-        writer = _Writer(file_stem(cycle))
+        writer = DocumentWriter(file_stem(cycle))
         writer.title(file_stem(cycle))
         parts = "，".join(_("%(grade)s %(count)d (%(percent)s%%)") % {
             "grade": s.name, "count": s.count, "percent": s.percent} for s in dist.rows)

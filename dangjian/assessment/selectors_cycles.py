@@ -100,10 +100,13 @@ def movements(cycle: Cycle) -> dict[int, str]:
 
 
 def movement_counts(cycle: Cycle) -> dict[str, int]:
-    """How many organizations of the cycle moved each way (every movement listed, zeros included)."""
+    """How the approved organizations of the cycle moved from their previous rating (a grade still
+    under review is provisional and not counted); every movement listed, zeros included."""
+    approved = set(cycle.assessments.filter(status=S.APPROVED).values_list("pk", flat=True))
     counts = dict.fromkeys(Movement.values, 0)
-    for code in movements(cycle).values():
-        counts[code] += 1
+    for pk, code in movements(cycle).items():
+        if pk in approved:
+            counts[code] += 1
     return counts
 
 
@@ -209,7 +212,7 @@ def cycles_for(user) -> QuerySet[Cycle]:
 
 
 def waiting_for(user) -> QuerySet[Assessment]:
-    """Assessments of open cycles whose current step ``user`` performs (the workbench's to-do list)."""
+    """Assessments of open cycles whose current step waits for ``user``'s level (the workbench's to-do list)."""
     scope = user_scope(user, "change")
     performer = ReviewStep.objects.filter(scheme=OuterRef("cycle__scheme"), order=OuterRef("step")).values("performer")
     queryset = (Assessment.objects.filter(cycle__status=CycleStatus.OPEN, status__in=(S.IN_REVIEW, S.RETURNED))
@@ -220,13 +223,15 @@ def waiting_for(user) -> QuerySet[Assessment]:
         return queryset
     if not scope.paths:
         return queryset.none()
+    # The to-do goes to the level that performs the step, not to everyone above it (who may also act):
+    # the assessed organization's own people, those of the organization right above it, those of the
+    # organization running the cycle.
     mine = Q(pk__in=[])
     for path in scope.paths:
-        under = Q(organization__path__startswith=path)
-        mine |= Q(step_performer=Performer.SELF) & under
-        # The organization above the assessed one is in the subtree: the assessed one lies strictly below.
-        mine |= Q(step_performer=Performer.PARENT) & under & ~Q(organization__path=path)
-        mine |= Q(step_performer=Performer.OWNER, cycle__organization__path__startswith=path)
+        mine |= Q(step_performer=Performer.SELF, organization__path=path)
+        mine |= Q(step_performer=Performer.PARENT, organization__path__startswith=path,
+                  organization__depth=len(path) // Organization.steplen + 1)
+        mine |= Q(step_performer=Performer.OWNER, cycle__organization__path=path)
     return queryset.filter(mine)
 
 

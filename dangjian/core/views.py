@@ -33,6 +33,9 @@ WORKBENCH_SOURCES: list[str] = [
 PERSONAL_WORKBENCH_SOURCES: list[str] = [
     "dangjian.grid.workbench.personal_items",
     "dangjian.wishes.workbench.items",
+    "dangjian.assessment.workbench_cycles.items",
+    "dangjian.assessment.workbench_followup.items",
+    "dangjian.assessment.workbench_surveys.items",
 ]
 
 

@@ -142,7 +142,7 @@ def _page_number_footer(section):
     _set_fonts(paragraph.add_run(" —"), PAGE_NUMBER_FONT, TABLE_SIZE)
 
 
-class _Writer:
+class DocumentWriter:
     """A GB/T 9704 Word document built paragraph by paragraph."""
 
     def __init__(self, title: str):
@@ -251,7 +251,7 @@ def _meeting_queryset():
         Prefetch("attendances", queryset=attendances), "resolutions", "joint_organizations")
 
 
-def _write_meeting(writer: _Writer, meeting: Meeting, *, page_break: bool = False):
+def _write_meeting(writer: DocumentWriter, meeting: Meeting, *, page_break: bool = False):
     writer.title(meeting_title(meeting), page_break=page_break)
     writer.text(meeting.topic, label=_("Topic"))
     writer.text(format_when(meeting.starts_at), label=_("Time"))
@@ -313,7 +313,7 @@ def meeting_record_docx(meeting: Meeting) -> bytes:
     """The record of one meeting (会议记录) as a Word document."""
     with translation.override(FILE_LANGUAGE):
         meeting = _meeting_queryset().get(pk=meeting.pk)
-        writer = _Writer(meeting_title(meeting))
+        writer = DocumentWriter(meeting_title(meeting))
         _write_meeting(writer, meeting)
         return writer.bytes()
 
@@ -337,7 +337,7 @@ def meeting_ledger_docx(organization: Organization, year: int) -> bytes:
     with translation.override(FILE_LANGUAGE):
         meetings = list(ledger_meetings(organization, year))
         title = _("Meeting ledger")
-        writer = _Writer(f"{organization.name} {year} {title}")
+        writer = DocumentWriter(f"{organization.name} {year} {title}")
         for _blank in range(4):
             writer.blank()
         cover = writer.title(organization.name)

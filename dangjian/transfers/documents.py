@@ -18,7 +18,7 @@ from dangjian.core.rules import RuleBook, ancestor_codes
 from dangjian.core.spreadsheets import FILE_LANGUAGE
 from dangjian.members.choices import Ethnicity, Gender, MemberStatus
 from dangjian.members.models import Member
-from dangjian.orglife.documents import DOCX_CONTENT_TYPE, _Writer, format_date
+from dangjian.orglife.documents import DOCX_CONTENT_TYPE, DocumentWriter, format_date
 
 from .models import Transfer
 
@@ -52,20 +52,20 @@ def letter_values(transfer: Transfer, *, full_id: bool = False) -> dict[str, str
     }
 
 
-def _right(writer: _Writer, text: str):
+def _right(writer: DocumentWriter, text: str):
     paragraph = writer.text(text)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.paragraph_format.first_line_indent = Pt(0)
     return paragraph
 
 
-def _plain(writer: _Writer, text: str):
+def _plain(writer: DocumentWriter, text: str):
     paragraph = writer.text(text)
     paragraph.paragraph_format.first_line_indent = Pt(0)
     return paragraph
 
 
-def _centre(writer: _Writer, text: str):
+def _centre(writer: DocumentWriter, text: str):
     paragraph = _plain(writer, text)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return paragraph
@@ -87,7 +87,7 @@ def letter_docx(transfer: Transfer, *, full_id: bool = False) -> bytes:
         def say(key: str) -> str:
             return wording[key].format_map(values)
 
-        writer = _Writer(f"{wording['title']} {transfer.letter_number}")
+        writer = DocumentWriter(f"{wording['title']} {transfer.letter_number}")
         # 存根: kept by the sending organization.
         writer.title(f"{wording['title']}（{wording['stub_label']}）")
         _right(writer, say("number"))

@@ -5,6 +5,8 @@ ballot code (handed out on paper or as a QR code to residents without an account
 survey keeps who took part (:class:`Participation`) apart from what they answered
 (:class:`Response` without a respondent), so tallies never name anyone.
 """
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -126,8 +128,10 @@ class Participation(models.Model):
 
 
 class Response(models.Model):
-    """One set of answers; names its respondent only in a named survey."""
+    """One set of answers; names its respondent only in a named survey. Its key is random, so that
+    the order of responses cannot be paired with the order of participations (or ballot codes)."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="survey_responses")
@@ -136,7 +140,7 @@ class Response(models.Model):
     class Meta:
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
-        ordering = ["survey", "id"]
+        ordering = ["survey", "submitted_on"]
 
     def __str__(self):
         return f"{self.survey_id} #{self.pk}"

@@ -348,9 +348,8 @@ def test_satisfaction_counts_rating_answers_of_satisfaction_surveys_in_the_subtr
     assert satisfaction(street, start, end) == (6, 10)
     assert satisfaction(Organization.objects.get(name="中共临江市委员会"), start, end) == (7, 11)
     # Answers outside the period do not count.
-    Response.objects.filter(survey=five).order_by("id").filter(
-        pk=Response.objects.filter(survey=five).order_by("id").first().pk).update(
-        submitted_on=start - datetime.timedelta(days=1))
+    first = Response.objects.get(survey=five, answers__question=q(five, 0), answers__rating=5)  # answered (5, 10)
+    Response.objects.filter(pk=first.pk).update(submitted_on=start - datetime.timedelta(days=1))
     assert satisfaction(community(), start, end) == (4, 8)
     with CaptureQueriesContext(connection) as queries:
         satisfaction(community(), start, end)

@@ -40,7 +40,6 @@ from ..services_cycles import (
 )
 from .cycles_support import (
     MOVEMENT_ICONS,
-    approved_movement_counts,
     indicator_name,
     may_open_cycles,
     measured_text,
@@ -128,7 +127,7 @@ def cycle_page(request, pk):
     all_rows = selectors.cycle_rows(cycle, request.user)
     rows = _filtered(all_rows, request, grades)
     dist = selectors.distribution(cycle)
-    moves = approved_movement_counts(cycle)
+    moves = selectors.movement_counts(cycle)
     chart = {"title": _("Grades of %(n)d approved organizations") % {"n": dist.approved},
              "labels": [g.name for g in dist.rows], "counts": [g.count for g in dist.rows],
              "percents": [float(g.percent) for g in dist.rows], "file": f"{cycle.name}-等次分布"}

@@ -76,19 +76,6 @@ def eligible_organizations(run_by: Organization, scheme) -> list[Organization]:
             if o.path not in grouping and not (o.org_type in BRANCH_TYPES and o.path[:-step] in paths)]
 
 
-def approved_movement_counts(cycle: Cycle) -> dict[str, int]:
-    """How the approved organizations of the cycle moved from their previous rating (a grade still under
-    review is provisional and not counted); every movement listed, zeros included."""
-    from ..selectors_cycles import movements
-
-    approved = set(cycle.assessments.filter(status=AssessmentStatus.APPROVED).values_list("pk", flat=True))
-    counts = dict.fromkeys(Movement.values, 0)
-    for pk, code in movements(cycle).items():
-        if pk in approved:
-            counts[code] += 1
-    return counts
-
-
 def percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 

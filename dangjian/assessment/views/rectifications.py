@@ -81,7 +81,7 @@ def rectification_list(request):
         task.days_overdue = selectors.days_overdue(task)
     visible = Organization.objects.restrict(request.user, "view")
     return render(request, "assessment/followup/rectifications.html", {
-        "nav": "assessment", "page_obj": page, "counts": counts, "filters": filters,
+        "nav": "rectification", "page_obj": page, "counts": counts, "filters": filters,
         "statuses": RectificationStatus.choices, "cycles": list(selectors.source_cycles(request.user)[:50]),
         "org_choices": org_picker_choices(request.user, visible, filters.org.pk if filters.org else None),
         "query": request.GET.urlencode(),
@@ -155,7 +155,7 @@ def rectification_detail(request, pk):
                 return redirect(task_url(task))
     source = task.source
     return render(request, "assessment/followup/rectification.html", {
-        "nav": "assessment", "task": task, "forms": forms, "statuses": dict(RectificationStatus.choices),
+        "nav": "rectification", "task": task, "forms": forms, "statuses": dict(RectificationStatus.choices),
         "log": list(task.log.select_related("actor")),
         "source_url": assessment_url(source.assessment_id) if source else "",
         "labels": dict(RectificationAction.choices),
@@ -216,7 +216,7 @@ def rectification_new(request):
         if done:
             return done
     return render(request, "assessment/followup/rectification_form.html", {
-        "nav": "assessment", "form": form, "chosen": chosen,
+        "nav": "rectification", "form": form, "chosen": chosen,
         "choices": list(organizations.only("pk", "name", "depth", "path")[:1000]),
         "top_depth": min((len(p) // Organization.steplen for p in scope.paths), default=1),
     })

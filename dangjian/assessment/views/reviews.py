@@ -49,7 +49,7 @@ def round_list(request):
     today = timezone.localdate()
     add = user_scope(request.user, "add")
     return render(request, "assessment/followup/review_rounds.html", {
-        "nav": "assessment", "rounds": list(selectors.rounds(request.user)[:100]),
+        "nav": "work_reports", "rounds": list(selectors.rounds(request.user)[:100]),
         "to_rate": list(selectors.reports_to_rate(request.user, today)[:100]),
         "to_submit": list(selectors.reports_to_submit(request.user)[:20]),
         "can_open": add.everything or bool(add.paths),
@@ -91,7 +91,7 @@ def round_new(request):
         if done:
             return done
     return render(request, "assessment/followup/review_round_form.html", {
-        "nav": "assessment", "form": form, "running": running, "choices": list(choices[:500]),
+        "nav": "work_reports", "form": form, "running": running, "choices": list(choices[:500]),
     })
 
 
@@ -113,7 +113,7 @@ def round_detail(request, pk):
         return redirect(round_url(round_))
     rows = selectors.report_rows(round_)
     return render(request, "assessment/followup/review_round.html", {
-        "nav": "assessment", "round": round_, "rows": rows, "is_open": round_.status == ReviewRoundStatus.OPEN,
+        "nav": "work_reports", "round": round_, "rows": rows, "is_open": round_.status == ReviewRoundStatus.OPEN,
         "may_close": may_change and round_.status == ReviewRoundStatus.OPEN,
         "can_export": covers(user_scope(request.user, "export"), round_.organization),
         "submitted": sum(1 for r in rows if r.report.submitted_at), "today": timezone.localdate(),
@@ -185,7 +185,7 @@ def report_detail(request, pk):
     row = selectors.report_rows(round_, reports=WorkReport.objects.filter(pk=report.pk))[0]
     sees_round = ReviewRound.objects.restrict(request.user, "view").filter(pk=round_.pk).exists()
     return render(request, "assessment/followup/work_report.html", {
-        "nav": "assessment", "report": report, "round": round_, "row": row, "capacity": capacity,
+        "nav": "work_reports", "report": report, "round": round_, "row": row, "capacity": capacity,
         "capacity_label": RaterCapacity(capacity).label if capacity else "", "mine": mine,
         "submit_form": submit_form, "rate_form": rate_form, "may_rate": may_rate, "sees_round": sees_round,
         "upper_ratings": list(selectors.upper_ratings(report)), "grades": ReportGrade.choices, "today": today,

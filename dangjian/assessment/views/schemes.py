@@ -38,7 +38,7 @@ def scheme_list(request):
     status = request.GET.get("status", "")
     status = status if status in SchemeStatus.values else ""
     return render(request, "assessment/schemes/list.html", {
-        "nav": "assessment", "groups": selectors.scheme_families(request.user, kind=kind, status=status),
+        "nav": "schemes", "groups": selectors.scheme_families(request.user, kind=kind, status=status),
         "kind": kind, "status": status, "kinds": SchemeKind.choices, "statuses": SchemeStatus.choices,
     })
 
@@ -50,7 +50,7 @@ def scheme_detail(request, pk):
     owners = services.owners_for(request.user)
     may_change = can(request.user, "change", scheme)
     return render(request, "assessment/schemes/detail.html", {
-        "nav": "assessment", "scheme": scheme, **selectors.scheme_detail(scheme, request.user),
+        "nav": "schemes", "scheme": scheme, **selectors.scheme_detail(scheme, request.user),
         "versions": selectors.versions_of(scheme, request.user),
         "copy_form": CopyForm(owners=owners, initial={"owner": scheme.owner_id}) if owners.exists() else None,
         "can_edit": may_change and scheme.status == SchemeStatus.DRAFT,
@@ -168,7 +168,7 @@ def scheme_edit(request, pk):
                     messages.error(request, message)
         scheme = _scheme(request, pk, "change")
     return render(request, "assessment/schemes/edit.html", {
-        "nav": "assessment", "scheme": scheme, **selectors.scheme_detail(scheme, request.user),
+        "nav": "schemes", "scheme": scheme, **selectors.scheme_detail(scheme, request.user),
         "header": header, "forms": forms_by_part, "editing": editing,
         "problems": [p.messages[0] for p in services.publish_problems(scheme)],
     })

@@ -31,7 +31,7 @@ from ..choices import QuestionKind, SurveyAccess, SurveyPurpose, SurveyStatus
 from ..forms_surveys import AnswerForm, BallotsForm, QuestionForm, SurveyForm
 from ..models import Ballot, Question, Survey
 
-NAV = "assessment"
+NAV = "surveys"
 STOP_CODES = {"answered", "closed", "not_open", "not_eligible", "login"}
 
 

@@ -53,6 +53,12 @@ class Command(BaseCommand):
 
             for build_services in (build_volunteers, build_wishes, build_pairings, build_centres, build_cobuilding):
                 build_services(seed=seed)
+            from dangjian.assessment.demo import build_demo as build_cycles
+            from dangjian.assessment.demo_followup import build_demo as build_followup
+            from dangjian.assessment.demo_surveys import build_demo as build_surveys
+
+            for build_assessment in (build_surveys, build_cycles, build_followup):
+                build_assessment(seed=seed)
         from dangjian.members.models import Member
 
         self.stdout.write(self.style.SUCCESS(

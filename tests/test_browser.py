@@ -375,3 +375,48 @@ def test_a_grid_worker_records_a_visit_and_files_a_request_on_a_phone(browser, s
     assert "/grid/requests/" in page.url
     shot(page, "grid-filed")
     assert not page.problems, page.problems
+
+
+def test_a_checklist_cycle_from_opening_to_rectification(browser, server):
+    # The sub-district opens a 六个有 check of 滨河社区 (the list of communities follows the scheme).
+    organizer = open_page(browser, server, "organizer")
+    organizer.goto(f"{server}/assessment/cycles/new/")
+    scheme = organizer.locator("#id_scheme option", has_text="六个有").first.get_attribute("value")
+    organizer.select_option("#id_scheme", scheme)
+    organizer.wait_for_selector("input[name=organizations]", state="attached")
+    organizer.click("[data-check-none]")
+    organizer.locator("label", has_text="滨河社区").first.click()
+    shot(organizer, "assessment-open-cycle")
+    organizer.locator("main form button[type=submit]:not([formmethod])").last.click()
+    organizer.wait_for_url("**/assessment/cycles/*/")
+    cycle = organizer.url.rstrip("/").rsplit("/", 1)[-1]
+    assessment = organizer.locator("main a[href^='/assessment/a/']").first.get_attribute("href")
+
+    # The community records each item on a phone (none is in place yet) and sends it up.
+    community = open_page(browser, server, "community", width=390)
+    community.goto(server + assessment)
+    records = community.locator("form[action$='/record/']")
+    for i in range(records.count()):
+        form = community.locator("form[action$='/record/']").nth(i)
+        form.locator("label[for^='met0-']").click()
+        form.locator("button[type=submit]").click()
+        community.wait_for_load_state("networkidle")
+    shot(community, "assessment-self-check-phone")
+    assert community.locator("form[action$='/record/'] input[value='0']:checked").count() == records.count()
+    community.locator("button[name=action][value=submit]").click()
+    community.wait_for_load_state("networkidle")
+    assert community.locator("button[name=action]").count() == 0  # now with the sub-district
+
+    # The sub-district approves: the grade is 未达标 and each missing item becomes a rectification task.
+    organizer.goto(server + assessment)
+    organizer.locator("button[name=action][value=approve]").click()
+    organizer.wait_for_load_state("networkidle")
+    assert "未达标" in organizer.locator("main").inner_text()
+    organizer.goto(f"{server}/assessment/rectifications/?cycle={cycle}")
+    shot(organizer, "assessment-rectifications")
+    tasks = organizer.locator("main tbody tr")
+    assert tasks.count() == 6
+    for item in ("活动有制度", "有党员活动室", "有党组织办公场所"):
+        assert tasks.filter(has_text=item).count() == 1
+    for p in (organizer, community):
+        assert not p.problems, p.problems

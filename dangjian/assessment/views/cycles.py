@@ -24,10 +24,12 @@ from ..choices import AssessmentAction, AssessmentStatus, CycleStatus, EvidenceK
 from ..forms_cycles import CycleOpenForm, EvidenceForm, ResultRecordForm, ResultReviewForm, StepForm
 from ..models import Assessment, CriterionResult, Cycle, Evidence
 from ..services_cycles import (
+    MEASURE_INLINE,
     allowed_actions,
     assessment_transition,
     cycle_close,
     cycle_measure,
+    cycle_measure_later,
     cycle_open,
     evidence_add,
     may_record,
@@ -149,11 +151,15 @@ def cycle_page(request, pk):
 def cycle_measure_view(request, pk):
     cycle = get_for(request.user, CYCLES, "view", pk=pk)
     try:
-        count = cycle_measure(actor=request.user, cycle=cycle)
+        if cycle.assessments.count() > MEASURE_INLINE:
+            cycle_measure_later(actor=request.user, cycle=cycle)
+            messages.success(request, _("The records are being measured in the background; the results "
+                                        "update within a few minutes."))
+        else:
+            count = cycle_measure(actor=request.user, cycle=cycle)
+            messages.success(request, _("Measured again from the records: %(n)d results.") % {"n": count})
     except ValidationError as exc:
         _error(request, exc)
-    else:
-        messages.success(request, _("Measured again from the records: %(n)d results.") % {"n": count})
     return redirect(cycle_url(cycle))
 
 

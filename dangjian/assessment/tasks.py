@@ -1,0 +1,15 @@
+"""Background tasks of the assessment work."""
+from django_tasks import task
+
+
+@task()
+def measure_cycle_task(cycle_id: int) -> int:
+    """Measure the measured criteria of a cycle (opened over many organizations, or re-measured)."""
+    from .choices import CycleStatus
+    from .models import Cycle
+    from .services_cycles import cycle_measure
+
+    cycle = Cycle.objects.select_related("scheme", "organization").filter(pk=cycle_id).first()
+    if cycle is None or cycle.status != CycleStatus.OPEN:
+        return 0
+    return cycle_measure(actor=None, cycle=cycle)

@@ -136,7 +136,7 @@ def survey_tally(survey: Survey) -> SurveyTally:
 def ballot_counts(survey: Survey) -> tuple[int, int]:
     """(issued, used) ballot codes of ``survey``."""
     figures = Ballot.objects.filter(survey=survey).aggregate(
-        issued=Count("id"), used=Count("id", filter=Q(used_at__isnull=False)))
+        issued=Count("id"), used=Count("id", filter=Q(used_on__isnull=False)))
     return figures["issued"], figures["used"]
 
 

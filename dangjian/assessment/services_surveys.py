@@ -354,7 +354,7 @@ def check_code(survey: Survey, code: str) -> Ballot:
     ballot = Ballot.objects.filter(survey=survey, code=normalize_code(code)).first() if code else None
     if ballot is None:
         raise _field_error("code", _("This code is not valid for this survey."), "bad_code")
-    if ballot.used_at is not None:
+    if ballot.used_on is not None:
         raise _field_error("code", _("This code has already been used."), "used_code")
     return ballot
 
@@ -450,10 +450,10 @@ def survey_answer(*, survey: Survey, answers: dict, user=None, ballot_code: str 
                 ballot = Ballot.objects.select_for_update().filter(survey=survey, code=ballot_code).first()
                 if ballot is None:
                     raise _field_error("code", _("This code is not valid for this survey."), "bad_code")
-                if ballot.used_at is not None:
+                if ballot.used_on is not None:
                     raise _field_error("code", _("This code has already been used."), "used_code")
-                ballot.used_at = timezone.now()
-                ballot.save(update_fields=["used_at"])
+                ballot.used_on = timezone.localdate()
+                ballot.save(update_fields=["used_on"])
                 Participation.objects.create(survey=survey, ballot=ballot)
             else:
                 Participation.objects.create(survey=survey, user=user)

@@ -102,6 +102,9 @@ class CriterionResult(models.Model):
     measured_at = models.DateTimeField(_("measured at"), null=True, blank=True)
     records_url = models.CharField(_("records"), max_length=300, blank=True)
     met = models.BooleanField(_("met"), null=True, help_text=_("Empty while not yet decided."))
+    self_met = models.BooleanField(_("met (assessed side)"), null=True,
+                                   help_text=_("What the assessed side recorded; a reviewer's rejection makes the "
+                                               "criterion unmet without losing it."))
     note = models.CharField(_("self-assessment note"), max_length=500, blank=True)
     verdict = models.CharField(_("reviewer's verdict"), max_length=10, choices=Verdict.choices, blank=True,
                                default=Verdict.PENDING)

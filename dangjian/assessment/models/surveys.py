@@ -97,7 +97,8 @@ class Ballot(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
     label = models.CharField(_("handed to"), max_length=100, blank=True,
                              help_text=_("For example a building and room; never a name for an anonymous survey."))
-    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    used_on = models.DateField(_("used on"), null=True, blank=True,
+                               help_text=_("The day only: a time would let the answer be paired with the code."))
 
     class Meta:
         verbose_name = _("ballot code")
@@ -147,6 +148,9 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
+    """One answer to one question. Its key is random like the response's (no order to pair by)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.CASCADE, related_name="answers")

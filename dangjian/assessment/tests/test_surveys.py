@@ -115,7 +115,7 @@ def test_a_ballot_code_answers_once(personas):
     assert codes_of(elsewhere) == {"bad_code"}
     assert Response.objects.filter(survey=survey).count() == 1
     ballot.refresh_from_db()
-    assert ballot.used_at is not None and Participation.objects.get(ballot=ballot).user is None
+    assert ballot.used_on is not None and Participation.objects.get(ballot=ballot).user is None
 
 
 # ---- anonymity ----------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_invalid_answers_are_refused_question_by_question_and_nothing_is_written
     assert f"q{comment.pk}" in missing.value.error_dict
     assert not Response.objects.filter(survey=survey).exists() and not Answer.objects.filter(question=grade).exists()
     ballot.refresh_from_db()
-    assert ballot.used_at is None and not Participation.objects.filter(survey=survey).exists()
+    assert ballot.used_on is None and not Participation.objects.filter(survey=survey).exists()
 
 
 def test_building_rules(personas):

@@ -222,7 +222,7 @@ def ballots(request, pk):
             return redirect(reverse("assessment:survey_ballots", args=[survey.pk]))
     codes = []
     if survey.access == SurveyAccess.BALLOT:
-        unused = Ballot.objects.filter(survey=survey, used_at__isnull=True).order_by("label", "id")
+        unused = Ballot.objects.filter(survey=survey, used_on__isnull=True).order_by("label", "id")
         page = Paginator(unused, 60).get_page(request.GET.get("page"))
         codes = [(b, qr_svg(answer_url(request, survey, b.code), scale=2)) for b in page]
     else:

@@ -40,12 +40,16 @@ def _immutable() -> ValidationError:
     return ValidationError(_("A published scheme cannot be changed; copy it as a new version."), code="not_draft")
 
 
-def _check_editable(actor, scheme: Scheme) -> None:
-    """Edits need "change" over the owner, and a draft."""
+def _check_editable(actor, scheme: Scheme) -> Scheme:
+    """The scheme row locked for an edit, inside the caller's transaction: edits need "change" over the
+    owner, and a draft. The status is read from the locked row, so an edit racing a publish either
+    finishes before it or is refused."""
     if not can(actor, "change", scheme):
         raise PermissionDenied
-    if scheme.status != SchemeStatus.DRAFT:
+    locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if not locked.editable:
         raise _immutable()
+    return locked
 
 
 def may_define(actor, organization: Organization) -> bool:
@@ -83,7 +87,10 @@ def scheme_copy(*, actor, scheme: Scheme, owner: Organization) -> Scheme:
         raise PermissionDenied
     code = _copy_code(scheme, owner)
     with transaction.atomic():
-        version = (Scheme.objects.select_for_update().filter(code=code).aggregate(v=Max("version"))["v"] or 0) + 1
+        # The codes an owner's copies get are its own: locking the owner's row makes two copies into it
+        # wait for each other, so they never compute the same next version.
+        Organization.objects.select_for_update().filter(pk=owner.pk).first()
+        version = (Scheme.objects.filter(code=code).aggregate(v=Max("version"))["v"] or 0) + 1
         copy = Scheme.objects.create(
             code=code, version=version, kind=scheme.kind, name=scheme.name, description=scheme.description,
             owner=owner, unit_kinds=list(scheme.unit_kinds), veto_grade=scheme.veto_grade, source=scheme.source,
@@ -106,19 +113,19 @@ def scheme_copy(*, actor, scheme: Scheme, owner: Organization) -> Scheme:
 def scheme_update(*, actor, scheme: Scheme, name: str, description: str = "", unit_kinds: list[str] = (),
                   veto_grade: str = "") -> Scheme:
     """Change a draft's name, description, the unit kinds it rates and its grade when vetoed."""
-    _check_editable(actor, scheme)
     name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("Give the scheme a name.")})
-    unknown = [k for k in unit_kinds if k not in UnitKind.values]
-    if unknown:
-        raise ValidationError({"unit_kinds": _("Unknown unit kind: %(kinds)s.") % {"kinds": ", ".join(unknown)}})
     veto_grade = (veto_grade or "").strip()
-    if veto_grade and not scheme.grades.filter(code=veto_grade).exists():
-        raise ValidationError({"veto_grade": _("The grade when vetoed must be one of the scheme's grades.")})
-    before = {"name": scheme.name, "description": scheme.description, "unit_kinds": scheme.unit_kinds,
-              "veto_grade": scheme.veto_grade}
     with transaction.atomic():
+        scheme = _check_editable(actor, scheme)
+        if not name:
+            raise ValidationError({"name": _("Give the scheme a name.")})
+        unknown = [k for k in unit_kinds if k not in UnitKind.values]
+        if unknown:
+            raise ValidationError({"unit_kinds": _("Unknown unit kind: %(kinds)s.") % {"kinds": ", ".join(unknown)}})
+        if veto_grade and not scheme.grades.filter(code=veto_grade).exists():
+            raise ValidationError({"veto_grade": _("The grade when vetoed must be one of the scheme's grades.")})
+        before = {"name": scheme.name, "description": scheme.description, "unit_kinds": scheme.unit_kinds,
+                  "veto_grade": scheme.veto_grade}
         scheme.name, scheme.description = name, description.strip()
         scheme.unit_kinds, scheme.veto_grade = list(unit_kinds), veto_grade
         scheme.save(update_fields=["name", "description", "unit_kinds", "veto_grade"])

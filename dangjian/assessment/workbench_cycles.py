@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dangjian.core.workbench import alert
+
 
 def items(*, user, today) -> list[dict]:
     from .selectors_cycles import waiting_for
@@ -15,6 +17,5 @@ def items(*, user, today) -> list[dict]:
         return []
     count = waiting_for(user).count() if len(waiting) > 1 else 1
     url = reverse("assessment:assessment", args=[waiting[0]]) if count == 1 else reverse("assessment:cycles")
-    return [{"kind": "alert", "label": _("Assessment"), "when": None, "overdue": False, "url": url,
-             "text": ngettext("%(n)d assessment waits for your review step",
-                              "%(n)d assessments wait for your review step", count) % {"n": count}}]
+    return [alert(_("Assessment"), ngettext("%(n)d assessment waits for your review step",
+                                            "%(n)d assessments wait for your review step", count) % {"n": count}, url)]

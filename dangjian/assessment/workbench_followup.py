@@ -9,13 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dangjian.core.access import user_scope
+from dangjian.core.workbench import alert
 
 from .models import Rectification
 from .selectors_followup import overdue_q, reports_to_rate, reports_to_submit, to_check_q, to_submit_q
-
-
-def _item(label, text, url, overdue=False, when=None):
-    return {"kind": "alert", "label": label, "when": when, "overdue": overdue, "text": text, "url": url}
 
 
 def items(*, user, today) -> list[dict]:
@@ -31,26 +28,26 @@ def items(*, user, today) -> list[dict]:
         url = reverse("assessment:rectifications")
         label = _("Rectification")
         if counts["overdue"]:
-            found.append(_item(label, ngettext("%(n)d rectification task is overdue",
+            found.append(alert(label, ngettext("%(n)d rectification task is overdue",
                                                "%(n)d rectification tasks are overdue", counts["overdue"])
                                % {"n": counts["overdue"]}, f"{url}?todo=submit&overdue=1", overdue=True))
         waiting = counts["to_submit"] - counts["overdue"]
         if waiting:
-            found.append(_item(label, ngettext("%(n)d rectification task waits for your evidence",
+            found.append(alert(label, ngettext("%(n)d rectification task waits for your evidence",
                                                "%(n)d rectification tasks wait for your evidence", waiting)
                                % {"n": waiting}, f"{url}?todo=submit"))
         if counts["to_check"]:
-            found.append(_item(label, ngettext("%(n)d rectification waits for your check",
+            found.append(alert(label, ngettext("%(n)d rectification waits for your check",
                                                "%(n)d rectifications wait for your check", counts["to_check"])
                                % {"n": counts["to_check"]}, f"{url}?todo=check"))
     reviews = reverse("assessment:review_rounds")
     to_rate = list(reports_to_rate(user, today).values_list("round__rate_until", flat=True)[:200])
     if to_rate:
-        found.append(_item(_("Work reports"), ngettext("%(n)d work report waits for your rating",
+        found.append(alert(_("Work reports"), ngettext("%(n)d work report waits for your rating",
                                                        "%(n)d work reports wait for your rating", len(to_rate))
                            % {"n": len(to_rate)}, f"{reviews}#to-rate", when=min(to_rate)))
     for report in reports_to_submit(user)[:5]:
-        found.append(_item(_("Work reports"), _("Submit your work report: %(title)s") % {"title": report.round.title},
+        found.append(alert(_("Work reports"), _("Submit your work report: %(title)s") % {"title": report.round.title},
                            reverse("assessment:work_report", args=[report.pk]), when=report.round.rate_until))
     return found
 

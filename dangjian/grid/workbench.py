@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dangjian.core.access import covers, user_scope
+from dangjian.core.workbench import alert
 
 from .choices import OPEN, RequestStatus
 from .models import GridVisit, Household, ServiceRequest
@@ -23,10 +24,6 @@ from .selectors_grids import VISIT_DUE_DAYS
 from .selectors_requests import overdue_q
 
 S = RequestStatus
-
-
-def _item(label, text, url, overdue=False):
-    return {"kind": "alert", "label": label, "when": None, "overdue": overdue, "text": text, "url": url}
 
 
 def items(*, root, user, today) -> list[dict]:
@@ -43,15 +40,15 @@ def items(*, root, user, today) -> list[dict]:
     url = reverse("grid:requests")
     found = []
     if counts["to_accept"]:
-        found.append(_item(_("Requests"), ngettext("%(n)d request waits to be accepted",
+        found.append(alert(_("Requests"), ngettext("%(n)d request waits to be accepted",
                                                    "%(n)d requests wait to be accepted", counts["to_accept"])
                            % {"n": counts["to_accept"]}, f"{url}?tab=to_accept&org={root.pk}"))
     if counts["overdue"]:
-        found.append(_item(_("Requests"), ngettext("%(n)d request is overdue", "%(n)d requests are overdue",
+        found.append(alert(_("Requests"), ngettext("%(n)d request is overdue", "%(n)d requests are overdue",
                                                    counts["overdue"]) % {"n": counts["overdue"]},
                            f"{url}?tab=overdue&org={root.pk}", overdue=True))
     if counts["bounced"]:
-        found.append(_item(_("Requests"), ngettext("%(n)d open request was sent back",
+        found.append(alert(_("Requests"), ngettext("%(n)d open request was sent back",
                                                    "%(n)d open requests were sent back", counts["bounced"])
                            % {"n": counts["bounced"]}, f"{url}?tab=bounced&org={root.pk}"))
     return found
@@ -66,7 +63,7 @@ def personal_items(*, user, today) -> list[dict]:
         counts = ServiceRequest.objects.filter(team__in=teams, status=S.DISPATCHED).aggregate(
             n=Count("pk"), late=Count("pk", filter=overdue_q(now)))
         if counts["n"]:
-            found.append(_item(_("My team"), ngettext(
+            found.append(alert(_("My team"), ngettext(
                 "%(n)d request is with my team (%(late)d overdue)", "%(n)d requests are with my team (%(late)d overdue)",
                 counts["n"]) % {"n": counts["n"], "late": counts["late"]}, f"{url}?tab=mine",
                 overdue=bool(counts["late"])))
@@ -74,20 +71,20 @@ def personal_items(*, user, today) -> list[dict]:
     if grids:
         n = ServiceRequest.objects.filter(grid__in=grids, status=S.CLOSED).count()
         if n:
-            found.append(_item(_("Ratings"), ngettext("%(n)d closed request in my grid awaits a rating",
+            found.append(alert(_("Ratings"), ngettext("%(n)d closed request in my grid awaits a rating",
                                                       "%(n)d closed requests in my grids await a rating", n)
                                % {"n": n}, f"{url}?status=closed"))
         since = today - datetime.timedelta(days=VISIT_DUE_DAYS)
         due = (Household.objects.filter(building__grid__in=grids, active=True)
                .exclude(Exists(GridVisit.objects.filter(household=OuterRef("pk"), visited_on__gt=since))).count())
         if due:
-            found.append(_item(_("Visits"), ngettext(
+            found.append(alert(_("Visits"), ngettext(
                 "%(n)d household in my grid has not been visited for %(days)d days",
                 "%(n)d households in my grids have not been visited for %(days)d days", due)
                 % {"n": due, "days": VISIT_DUE_DAYS}, reverse("grid:mine")))
     mine = ServiceRequest.objects.filter(reporter=user, status=S.CLOSED).count()
     if mine:
-        found.append(_item(_("My requests"), ngettext("%(n)d of my requests is done: please rate it",
+        found.append(alert(_("My requests"), ngettext("%(n)d of my requests is done: please rate it",
                                                       "%(n)d of my requests are done: please rate them", mine)
                            % {"n": mine}, reverse("grid:my_requests")))
     return found

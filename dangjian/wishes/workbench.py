@@ -7,9 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-
-def _item(label, text, url, overdue=False):
-    return {"kind": "alert", "label": label, "when": None, "overdue": overdue, "text": text, "url": url}
+from dangjian.core.workbench import alert
 
 
 def items(*, user, today) -> list[dict]:
@@ -23,17 +21,17 @@ def items(*, user, today) -> list[dict]:
     found = []
     waiting = review_queue(user).count()
     if waiting:
-        found.append(_item(_("Wishes"), ngettext("%(n)d wish waits for review", "%(n)d wishes wait for review",
+        found.append(alert(_("Wishes"), ngettext("%(n)d wish waits for review", "%(n)d wishes wait for review",
                                                  waiting) % {"n": waiting}, reverse("wishes:review")))
     centres = ServiceCentre.objects.restrict(user, "change")
     booked = Booking.objects.filter(item__centre__in=centres, day=today, status=BookingStatus.BOOKED).count()
     if booked:
-        found.append(_item(_("Bookings"), ngettext("%(n)d booking at my service centres today",
+        found.append(alert(_("Bookings"), ngettext("%(n)d booking at my service centres today",
                                                    "%(n)d bookings at my service centres today", booked)
                            % {"n": booked}, reverse("centres:centres")))
     ending = Agreement.objects.restrict(user, "change").filter(expiring_filter(today)).count()
     if ending:
-        found.append(_item(_("Co-building"), ngettext("%(n)d co-building agreement ends within 30 days",
+        found.append(alert(_("Co-building"), ngettext("%(n)d co-building agreement ends within 30 days",
                                                       "%(n)d co-building agreements end within 30 days", ending)
                            % {"n": ending}, reverse("cobuilding:agreements"), overdue=True))
     return found

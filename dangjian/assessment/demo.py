@@ -23,6 +23,7 @@ from dangjian.organizations.models import Organization
 
 from .choices import AssessmentAction, EvidenceKind, SchemeStatus, Verdict
 from .models import Assessment, Cycle, Scheme
+from .selectors_cycles import eligible_organizations
 from .services_cycles import (
     assessment_transition,
     current_step,
@@ -33,7 +34,6 @@ from .services_cycles import (
     result_review,
     scheme_steps,
 )
-from .views.cycles_support import eligible_organizations
 
 A = AssessmentAction
 CITY, TOWN, STREET = "中共临江市委员会", "中共临江市青山镇委员会", "中共临江市江滨街道工作委员会"

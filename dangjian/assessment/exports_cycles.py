@@ -17,9 +17,9 @@ from dangjian.orglife.documents import DOCX_CONTENT_TYPE, DocumentWriter, format
 
 from . import selectors_cycles as selectors
 from .choices import AssessmentStatus, Movement, SchemeKind
+from .indicators import value_text
 from .models import CriterionResult, Cycle
 from .services_cycles import scheme_grades
-from .views.cycles_support import measured_text
 
 __all__ = ["DOCX_CONTENT_TYPE", "cycle_docx", "cycle_xlsx", "file_stem"]
 
@@ -47,7 +47,7 @@ def _met_label(criterion, result) -> str:
 def _results_by_assessment(cycle: Cycle) -> dict[int, dict[int, CriterionResult]]:
     by: dict[int, dict[int, CriterionResult]] = {}
     for result in CriterionResult.objects.filter(assessment__cycle=cycle).only(
-            "assessment_id", "criterion_id", "met", "value"):
+            "assessment_id", "criterion_id", "met", "value", "measured_at"):
         by.setdefault(result.assessment_id, {})[result.criterion_id] = result
     return by
 
@@ -64,11 +64,20 @@ def _sheet(workbook, title: str, headers: list[str], widths: list[int]):
     return sheet
 
 
+def _measured(criterion, result: CriterionResult | None) -> str:
+    if result is None or result.measured_at is None:
+        return ""
+    if result.value is None:
+        return _("no records in the period")
+    return value_text(criterion.indicator, result.value)
+
+
 def cycle_xlsx(cycle: Cycle) -> bytes:
     """One row per organization: each criterion's result (and measured value), points, stars, grade, veto,
     target and movement; a second sheet with the grade distribution."""
     criteria = list(cycle.scheme.criteria.all())
-    rows = selectors.cycle_rows(cycle)
+    movements = selectors.movements(cycle)
+    rows = selectors.cycle_rows(cycle, moves=movements)
     results = _results_by_assessment(cycle)
     dist = selectors.distribution(cycle)
     star = cycle.scheme.kind == SchemeKind.STAR
@@ -94,7 +103,7 @@ def cycle_xlsx(cycle: Cycle) -> bytes:
                 result = mine.get(c.pk)
                 line.append(_met_label(c, result))
                 if c.measured:
-                    line.append(measured_text(c, result.value) if result is not None else "")
+                    line.append(_measured(c, result))
             reached = "" if row.target_reached is None else bool_label(row.target_reached)
             line += [_number(row.points), *([row.stars] if star else []), row.grade_name, bool_label(row.vetoed),
                      row.target_name, reached, str(Movement(row.movement).label)]
@@ -109,7 +118,7 @@ def cycle_xlsx(cycle: Cycle) -> bytes:
             summary.append([_("Stars earned"), dist.stars_earned, ""])
             summary.append([_("Stars possible"), dist.stars_possible, ""])
             summary.append([_("Star rate"), "", "—" if dist.star_rate is None else f"{dist.star_rate}%"])
-        for code, count in selectors.movement_counts(cycle).items():
+        for code, count in selectors.movement_counts(cycle, movements).items():
             summary.append([str(Movement(code).label), count, ""])
         out = io.BytesIO()
         workbook.save(out)

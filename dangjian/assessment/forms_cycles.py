@@ -5,21 +5,27 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from dangjian.core.uploads import EVIDENCE_ACCEPT
 
 from .choices import AssessmentAction, EvidenceKind, SchemeStatus, Verdict
 from .models import Scheme
-from .views.cycles_support import eligible_organizations, run_by_choices
+from .selectors_cycles import eligible_organizations, run_by_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-FILE_WIDGET = forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx"})
+# The one input takes a photo (any image a phone's camera gives) or a file.
+FILE_ACCEPT = f"image/*,{EVIDENCE_ACCEPT}"
+FILE_WIDGET = forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT})
 REFRESH = {"hx-get": "", "hx-include": "closest form", "hx-target": "#org-choices", "hx-select": "#org-choices",
            "hx-swap": "outerHTML", "hx-trigger": "change"}
 
 
 def default_name(scheme, year) -> str:
-    return f"{year}年度{scheme.name}" if scheme is not None and year else ""
+    if scheme is None or not year:
+        return ""
+    return gettext("%(year)d %(scheme)s") % {"year": int(year), "scheme": scheme.name}
 
 
 class CycleOpenForm(forms.Form):

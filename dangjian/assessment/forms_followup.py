@@ -5,12 +5,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.uploads import EVIDENCE_ACCEPT
 from dangjian.organizations.models import Organization
 
 from .choices import RectificationAction, ReportGrade
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-EVIDENCE_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
 
 
 class OrganizationChoice(forms.ModelChoiceField):

@@ -23,9 +23,10 @@ class SurveyForm(forms.Form):
     audience = forms.ChoiceField(label=_("Who answers"), choices=SurveyAudience.choices, widget=forms.RadioSelect,
                                  initial=SurveyAudience.RESIDENTS)
     access = forms.ChoiceField(label=_("How they answer"), choices=SurveyAccess.choices, widget=forms.RadioSelect,
-                               initial=SurveyAccess.ACCOUNT,
+                               initial=SurveyAccess.BALLOT,
                                help_text=_("Signed-in users answer once per account; one-time ballot codes are "
-                                           "printed and handed to households or to members at a meeting."))
+                                           "printed and handed to households or to members at a meeting. A survey "
+                                           "of residents is answered with ballot codes."))
     anonymous = forms.BooleanField(label=_("Anonymous (answers do not record who gave them)"), required=False,
                                    initial=True)
     opens_on = forms.DateField(label=_("Opens on"), widget=DATE)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,12 +99,17 @@ def meeting_compliance(organization: Organization, start: datetime.date, end: da
 def study_completion(organization: Organization, start: datetime.date, end: datetime.date) -> Measure:
     """Members on the subtree's roll whose study hours of the year reached their target (56 for
     secretaries and committee members, 32 for others: rule pack) ÷ members on the roll, for each
-    year the period covers. The study page's own ``study_standings`` (three grouped queries)."""
-    from dangjian.orglife.selectors import members_for_study, study_standings
+    year the period covers. The roll of a year is the dated one of its last day (of the period's
+    last day for the last year), so members who joined or left later do not change a past year.
+    The study page's own ``study_standings`` (three grouped queries)."""
+    from dangjian.members.models import Member
+    from dangjian.orglife.selectors import study_standings
 
     met = total = 0
     for year in _years(start, end):
-        standings = study_standings(members_for_study(organization).only("pk"), year, organization=organization)
+        roll = roll_on(organization, min(datetime.date(year, 12, 31), end))
+        members = Member.objects.filter(pk__in=roll).only("pk").order_by("pk")
+        standings = study_standings(members, year, organization=organization)
         total += len(standings)
         met += sum(1 for s in standings if s.short == 0)
     url = reverse("orglife:study") + "?" + urlencode({"org": organization.pk, "year": end.year})
@@ -119,17 +124,7 @@ def _grid_figure(organization: Organization, start: datetime.date, end: datetime
     from dangjian.grid import indicators as grid
 
     unit = grid.Unit("org", organization)
-    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-    until = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
-    counts: dict[str, int] = {}
-    if code == "on_time_closure":
-        rows, numerator, denominator = grid._request_counts("org", [unit], since, until), "due_on_time", "due"
-    else:
-        rows, numerator, denominator = grid._rating_counts("org", [unit], since, until), "satisfied", "rated"
-    for _key, row in rows:
-        for name, value in row.items():
-            counts[name] = counts.get(name, 0) + value
-    n, d = counts.get(numerator, 0), counts.get(denominator, 0)
+    n, d = grid.period_counts(code, unit, start, end)
     first_month = start.replace(day=1)
     if first_month == end.replace(day=1):
         url = grid.records_url(unit, code, first_month)
@@ -151,24 +146,35 @@ def request_satisfaction(organization: Organization, start: datetime.date, end: 
     return _grid_figure(organization, start, end, "satisfaction")
 
 
-def members_on(organization: Organization, day: datetime.date) -> int:
-    """Party members whose relation the subtree held on ``day`` (dated membership periods)."""
+def roll_on(organization: Organization, day: datetime.date):
+    """The Party members whose relation the subtree held on ``day`` (dated membership periods), as a
+    subquery of member ids."""
     from dangjian.members.models import Membership
 
     return (Membership.objects.filter(organization__path__startswith=organization.path, started_on__lte=day)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).values("member").distinct().count())
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).values("member"))
+
+
+def members_on(organization: Organization, day: datetime.date) -> int:
+    """How many Party members the subtree held on ``day`` (see :func:`roll_on`)."""
+    return roll_on(organization, day).distinct().count()
 
 
 @indicator("volunteers.hours_per_member", gettext_lazy("Volunteer hours per Party member"), "hours")
 def hours_per_member(organization: Organization, start: datetime.date, end: datetime.date) -> Measure:
-    """Hours of completed volunteer sign-ups on activities of the subtree's teams held in the period
-    ÷ Party members of the subtree on the period's last day."""
+    """Hours of completed volunteer sign-ups, on activities held in the period, of the Party members on
+    the subtree's roll on the period's last day (on any team; a volunteer is a member by record or by
+    account, as in ``volunteers.selectors.member_service_hours``) ÷ those members. Residents' hours do
+    not count."""
+    from dangjian.members.models import Member
     from dangjian.volunteers.models import SignUp
     from dangjian.volunteers.selectors import DONE
 
+    roll = roll_on(organization, end)
+    accounts = Member.objects.filter(pk__in=roll, user__isnull=False).values("user")
     hours = SignUp.objects.filter(
-        status=DONE, need__activity__team__organization__path__startswith=organization.path,
-        need__activity__date__gte=start, need__activity__date__lte=end,
+        Q(volunteer__member__in=roll) | Q(volunteer__user__in=accounts),
+        status=DONE, need__activity__date__gte=start, need__activity__date__lte=end,
     ).aggregate(h=Sum("hours", default=Decimal(0)))["h"]
     members = members_on(organization, end)
     value = (Decimal(hours) / members).quantize(Decimal("0.01")) if members else None
@@ -177,36 +183,28 @@ def hours_per_member(organization: Organization, start: datetime.date, end: date
     return Measure(value, url, detail)
 
 
-def survey_satisfaction_counts(organization: Organization, start: datetime.date, end: datetime.date) -> tuple[int, int]:
-    """(satisfied, rated): rating answers of open or closed satisfaction surveys run in the subtree,
-    answered in the period; satisfied when the rating reaches ``assessment.satisfied_rating``."""
-    from dangjian.core.rules import rule_value
-
-    from .choices import QuestionKind, SurveyPurpose, SurveyStatus
-    from .models import Answer
-
-    satisfied_rating = int(rule_value("assessment.satisfied_rating", organization=organization))
-    counts = Answer.objects.filter(
-        question__kind=QuestionKind.RATING, rating__isnull=False,
-        response__survey__purpose=SurveyPurpose.SATISFACTION,
-        response__survey__status__in=(SurveyStatus.OPEN, SurveyStatus.CLOSED),
-        response__survey__organization__path__startswith=organization.path,
-        response__submitted_on__gte=start, response__submitted_on__lte=end,
-    ).aggregate(rated=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=satisfied_rating)))
-    return counts["satisfied"], counts["rated"]
-
-
 @indicator("surveys.satisfaction", gettext_lazy("Satisfied answers in satisfaction surveys"), "ratio")
 def survey_satisfaction(organization: Organization, start: datetime.date, end: datetime.date) -> Measure:
     """Satisfied ratings ÷ ratings given in the subtree's satisfaction surveys in the period."""
-    try:
-        from .selectors_surveys import satisfaction
-    except ImportError:
-        satisfaction = survey_satisfaction_counts
+    from .selectors_surveys import satisfaction
+
     satisfied, rated = satisfaction(organization, start, end)
-    try:
-        url = reverse("assessment:surveys")
-    except NoReverseMatch:
-        url = "/assessment/surveys/"
+    url = reverse("assessment:surveys") + "?" + urlencode({"org": organization.pk})
     detail = _("%(satisfied)d of %(rated)d ratings satisfied") % {"satisfied": satisfied, "rated": rated}
-    return Measure(_ratio(satisfied, rated), url + "?" + urlencode({"org": organization.pk}), detail)
+    return Measure(_ratio(satisfied, rated), url, detail)
+
+
+def value_text(code_or_unit: str, value) -> str:
+    """A value of an indicator (its code) or of a unit ("ratio", "hours") as people read it: a rate as a
+    percentage with one decimal ("46.0%"), hours without an exponent ("10 hours", "2.5 hours"); "—"
+    for no value."""
+    from decimal import ROUND_HALF_UP
+
+    if value is None:
+        return "—"
+    found = INDICATORS.get(code_or_unit)
+    unit = found.unit if found else code_or_unit
+    if unit == "hours":
+        hours = f"{Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP):f}".removesuffix(".0")
+        return _("%(hours)s hours") % {"hours": hours}
+    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP):f}%"

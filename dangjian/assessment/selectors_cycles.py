@@ -6,27 +6,22 @@ Every read is a fixed number of aggregate queries, whatever the number of organi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from dangjian.core.access import user_scope
+from dangjian.core.numbers import percent
+from dangjian.organizations.choices import BRANCH_TYPES, OrgStatus, OrgType
 from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import organizations_for
 
 from . import grading
 from .choices import AssessmentStatus, CycleStatus, Movement, Performer
 from .models import Assessment, AssessmentLog, CriterionResult, Cycle, Evidence, Grade, ReviewStep
-from .services_cycles import current_step, scheme_grades, scheme_steps
+from .services_cycles import current_step, movement_from, previous_grades, scheme_grades, scheme_steps
 
 S = AssessmentStatus
-CENT = Decimal("0.01")
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part`` of ``whole`` as a percentage to 2 places (half up); None when ``whole`` is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -67,44 +62,22 @@ def distribution(cycle: Cycle) -> Distribution:
                         stars_earned=stars, stars_possible=stars_possible, star_rate=percent(stars, stars_possible))
 
 
-def _previous(cycle: Cycle) -> dict[int, tuple[int | None, int | None]]:
-    """For each organization of the cycle, (rank of its previous approved grade, lowest rank of that
-    scheme): the latest earlier year's approved assessment of the same scheme code (one query)."""
-    grade_of = Grade.objects.filter(scheme=OuterRef("cycle__scheme"), code=OuterRef("grade"))
-    lowest = (Grade.objects.filter(scheme=OuterRef("cycle__scheme")).order_by().values("scheme")
-              .annotate(low=Min("rank")).values("low"))
-    rows = (Assessment.objects
-            .filter(organization__in=cycle.assessments.values("organization"), status=S.APPROVED,
-                    cycle__scheme__code=cycle.scheme.code, cycle__year__lt=cycle.year)
-            .annotate(prev_rank=Subquery(grade_of.values("rank")[:1]), low_rank=Subquery(lowest[:1]))
-            .order_by("organization_id", "-cycle__year", "-cycle_id")
-            .values_list("organization_id", "prev_rank", "low_rank"))
-    previous: dict[int, tuple[int | None, int | None]] = {}
-    for org_id, rank, low in rows:
-        previous.setdefault(org_id, (rank, low))
-    return previous
-
-
-def _movement(organization_id: int, grade: str, previous, grades) -> str:
-    before = previous.get(organization_id)
-    if before is None:
-        return Movement.NEW
-    return grading.movement(before[0], grading.rank_of(grades, grade), before[1])
-
-
 def movements(cycle: Cycle) -> dict[int, str]:
-    """Assessment id → how its grade moved from the organization's previous approved rating."""
-    previous, grades = _previous(cycle), scheme_grades(cycle.scheme)
+    """Assessment id → how its grade moved from the organization's previous approved rating (two queries;
+    compute once per page and hand it to :func:`movement_counts` and :func:`cycle_rows`)."""
+    previous = previous_grades(cycle.scheme.code, cycle.year, cycle.assessments.values("organization"))
+    grades = scheme_grades(cycle.scheme)
     rows = Assessment.objects.filter(cycle=cycle).values_list("pk", "organization_id", "grade").order_by()
-    return {pk: _movement(org_id, grade, previous, grades) for pk, org_id, grade in rows}
+    return {pk: movement_from(previous.get(org_id), grades, grade) for pk, org_id, grade in rows}
 
 
-def movement_counts(cycle: Cycle) -> dict[str, int]:
+def movement_counts(cycle: Cycle, moves: dict[int, str] | None = None) -> dict[str, int]:
     """How the approved organizations of the cycle moved from their previous rating (a grade still
-    under review is provisional and not counted); every movement listed, zeros included."""
+    under review is provisional and not counted); every movement listed, zeros included. ``moves``:
+    :func:`movements` of the cycle when already computed."""
     approved = set(cycle.assessments.filter(status=S.APPROVED).values_list("pk", flat=True))
     counts = dict.fromkeys(Movement.values, 0)
-    for pk, code in movements(cycle).items():
+    for pk, code in (movements(cycle) if moves is None else moves).items():
         if pk in approved:
             counts[code] += 1
     return counts
@@ -133,8 +106,9 @@ class CycleRow:
         return str(Movement(self.movement).label)
 
 
-def cycle_rows(cycle: Cycle, user=None) -> list[CycleRow]:
-    """One row per organization of the cycle (those ``user`` may see, when given), in tree order."""
+def cycle_rows(cycle: Cycle, user=None, moves: dict[int, str] | None = None) -> list[CycleRow]:
+    """One row per organization of the cycle (those ``user`` may see, when given), in tree order.
+    ``moves``: :func:`movements` of the cycle when already computed."""
     scheme = cycle.scheme
     grades, steps = scheme_grades(scheme), {s.order: s for s in scheme_steps(scheme)}
     names = {g.code: g.name for g in grades}
@@ -142,7 +116,8 @@ def cycle_rows(cycle: Cycle, user=None) -> list[CycleRow]:
     if user is not None:
         assessments = assessments.restrict(user, "view")
     assessments = list(assessments.select_related("organization").order_by("organization__path"))
-    previous = _previous(cycle) if assessments else {}
+    if moves is None:
+        moves = movements(cycle) if assessments else {}
     rows = []
     for a in assessments:
         a.cycle = cycle
@@ -150,7 +125,7 @@ def cycle_rows(cycle: Cycle, user=None) -> list[CycleRow]:
         rows.append(CycleRow(
             organization=a.organization, assessment=a, grade_name=names.get(a.grade, a.grade), points=a.points,
             stars=a.stars, vetoed=a.vetoed, step_name=step.name if step else "", status=a.status,
-            movement=_movement(a.organization_id, a.grade, previous, grades),
+            movement=moves.get(a.pk, Movement.NEW),
             target_name=names.get(a.target_grade, a.target_grade),
             target_reached=grading.reached(grades, a.grade, a.target_grade)))
     return rows
@@ -204,6 +179,29 @@ def history(organization: Organization, scheme_code: str) -> list[HistoryRow]:
                        stars=a.stars, vetoed=a.vetoed, assessment=a) for a in rows]
 
 
+def run_by_choices(user):
+    """Organizations the user may open a cycle for: those they may add to, not branches or Party groups."""
+    return organizations_for(user, "add", exclude_types=[*BRANCH_TYPES, OrgType.PARTY_GROUP])
+
+
+def eligible_organizations(run_by: Organization, scheme) -> list[Organization]:
+    """Active organizations under ``run_by`` that ``scheme`` may rate: of its unit kinds, one organization
+    per unit: a community's Party committee (not also its branches, nor the committee grouping several
+    communities), a village's branch or general branch; never a Party group or a temporary branch."""
+    qs = (Organization.objects.filter(path__startswith=run_by.path, status=OrgStatus.ACTIVE)
+          .exclude(pk=run_by.pk).exclude(org_type__in=[OrgType.PARTY_GROUP, OrgType.TEMPORARY_BRANCH])
+          .only("id", "name", "short_name", "path", "depth", "org_type", "unit_kind").order_by("path"))
+    if scheme.unit_kinds:
+        qs = qs.filter(unit_kind__in=scheme.unit_kinds)
+    candidates = list(qs[:3000])
+    step = Organization.steplen
+    paths = {o.path for o in candidates}
+    # Organizations grouping other rated-kind organizations that are themselves more than branches.
+    grouping = {o.path[:-step] for o in candidates if o.org_type not in BRANCH_TYPES}
+    return [o for o in candidates
+            if o.path not in grouping and not (o.org_type in BRANCH_TYPES and o.path[:-step] in paths)]
+
+
 def cycles_for(user) -> QuerySet[Cycle]:
     """Cycles in the user's sight, newest first, with ``assessment_count`` and ``approved_count``."""
     return (Cycle.objects.restrict(user, "view").select_related("scheme", "organization")
@@ -237,5 +235,6 @@ def waiting_for(user) -> QuerySet[Assessment]:
 
 __all__ = [
     "CycleRow", "Distribution", "GradeShare", "HistoryRow", "assessment_detail", "cycle_rows", "cycles_for",
-    "distribution", "history", "movement_counts", "movements", "percent", "waiting_for",
+    "distribution", "eligible_organizations", "history", "movement_counts", "movements", "percent", "run_by_choices",
+    "waiting_for",
 ]

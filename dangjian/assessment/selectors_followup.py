@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from dangjian.core.access import user_scope
 from dangjian.core.rules import RuleBook, ancestor_codes
@@ -200,7 +201,10 @@ class ScoreRules:
 
     @classmethod
     def for_round(cls, round_: ReviewRound) -> ScoreRules:
-        book, codes = RuleBook(), ancestor_codes(round_.organization)  # two queries for both rules
+        """The points and bands in force on the day the round was opened: a later rule pack does not
+        move the scores of a round (nor of a closed one)."""
+        opened_on = timezone.localdate(round_.created_at) if round_.created_at else None
+        book, codes = RuleBook(on=opened_on), ancestor_codes(round_.organization)  # two queries for both rules
         points = book.get("assessment.report_grade_points", codes).value
         bands = book.get("assessment.report_grade_bands", codes).value
         return cls(points={k: Decimal(str(v)) for k, v in points.items()},

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch
 from dangjian.organizations.choices import UnitKind
 
 from .choices import SchemeKind
-from .indicators import INDICATORS
+from .indicators import INDICATORS, value_text
 from .models import Criterion, Cycle, Grade, ReviewStep, Scheme
 
 
@@ -67,13 +67,13 @@ def scheme_with_parts(queryset):
 
 
 def threshold_label(criterion: Criterion) -> str:
-    """The threshold as shown: a percentage for a ratio, hours for hours."""
+    """The threshold as people read it, as every value of an indicator (``indicators.value_text``): a
+    percentage for a rate, hours for hours."""
     if criterion.threshold is None:
         return ""
-    indicator = INDICATORS.get(criterion.indicator)
-    if indicator is not None and indicator.unit == "ratio":
-        return f"{(criterion.threshold * 100).quantize(Decimal('0.1')).normalize():f}%"
-    return f"{criterion.threshold.normalize():f}"
+    if criterion.indicator not in INDICATORS:
+        return f"{criterion.threshold.normalize():f}"
+    return value_text(criterion.indicator, criterion.threshold)
 
 
 def indicator_name(code: str) -> str:
@@ -81,17 +81,11 @@ def indicator_name(code: str) -> str:
     return str(indicator.name) if indicator else code
 
 
-def indicator_unit(code: str) -> str:
-    indicator = INDICATORS.get(code)
-    return indicator.unit if indicator else ""
-
-
 def scheme_detail(scheme: Scheme, user) -> dict:
     """The parts of one scheme as its page shows them, and the cycles that used it (in sight)."""
     criteria = list(scheme.criteria.all())
     for c in criteria:
         c.indicator_name = indicator_name(c.indicator) if c.indicator else ""
-        c.indicator_unit = indicator_unit(c.indicator) if c.indicator else ""
         c.threshold_label = threshold_label(c)
     scored = [c for c in criteria if not c.is_veto]
     grades = list(scheme.grades.all())

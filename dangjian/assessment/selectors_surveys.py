@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
+from dangjian.core.numbers import percent
 from dangjian.core.rules import rule_value
 from dangjian.organizations.models import Organization
 
@@ -21,13 +22,6 @@ from .models import Answer, Ballot, Participation, Question, Survey
 
 LATEST_TEXTS = 50
 TWO = Decimal("0.01")
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part`` of ``whole`` in percent with two decimals (half up); None when ``whole`` is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -48,7 +42,7 @@ class QuestionTally:
     satisfied: int = 0  # rating: answers at or above the satisfied rating (scaled to the question's scale)
     satisfied_from: Decimal | None = None
     satisfied_percent: Decimal | None = None
-    texts: list[str] = field(default_factory=list)  # text: the latest answers, newest first
+    texts: list[str] = field(default_factory=list)  # text: recent answers, by day then alphabetically
 
     @property
     def kind(self) -> str:
@@ -105,9 +99,12 @@ def survey_tally(survey: Survey) -> SurveyTally:
     texts: dict[int, list[str]] = {}
     text_ids = [q.pk for q in questions if q.kind == QuestionKind.TEXT]
     if text_ids:
+        # By day, then by the text itself: never in the order of arrival (answers have random keys, and
+        # a list that grows at the top would pair a new text with whoever just answered).
+        recent = [F("response__submitted_on").desc(), F("text").asc()]
         latest = (Answer.objects.filter(question__in=text_ids).exclude(text="")
-                  .annotate(rank=Window(RowNumber(), partition_by=[F("question")], order_by=F("id").desc()))
-                  .filter(rank__lte=LATEST_TEXTS).order_by("question", "-id").values_list("question", "text"))
+                  .annotate(rank=Window(RowNumber(), partition_by=[F("question")], order_by=recent))
+                  .filter(rank__lte=LATEST_TEXTS).order_by("question", *recent).values_list("question", "text"))
         for question_id, text in latest:
             texts.setdefault(question_id, []).append(text)
     tallies = []
@@ -166,18 +163,15 @@ def open_for(user, today: datetime.date):
     """Signed-in members surveys the user (a Party member on the roll) may answer today and has not
     answered: those of their organization and the organizations above it. Residents reach their
     surveys through the link or QR code only."""
-    from dangjian.members.models import Member
-
     from .services_surveys import ELIGIBLE_MEMBER_STATUSES
 
     if not getattr(user, "is_authenticated", False):
         return Survey.objects.none()
-    path = (Member.objects.filter(user=user, status__in=ELIGIBLE_MEMBER_STATUSES)
-            .values_list("organization__path", flat=True).first())
-    if not path:
+    own = (Organization.objects.filter(members__user=user, members__status__in=ELIGIBLE_MEMBER_STATUSES)
+           .only("path").first())
+    if own is None:
         return Survey.objects.none()
-    lineage = [path[:end] for end in range(Organization.steplen, len(path) + 1, Organization.steplen)]
-    return (Survey.objects.filter(organization__path__in=lineage, audience=SurveyAudience.MEMBERS,
+    return (Survey.objects.filter(organization__path__in=own.lineage_paths, audience=SurveyAudience.MEMBERS,
                                   access=SurveyAccess.ACCOUNT, status=SurveyStatus.OPEN,
                                   opens_on__lte=today, closes_on__gte=today)
             .exclude(pk__in=Participation.objects.filter(user=user).values("survey"))
@@ -203,18 +197,34 @@ def closing_soon(user, today: datetime.date, days: int = 3):
         status=SurveyStatus.OPEN, closes_on__gte=today, closes_on__lte=today + datetime.timedelta(days=days))
 
 
+def _households(organization: Organization):
+    from dangjian.grid.models import Household
+
+    return Household.objects.filter(active=True, building__grid__active=True,
+                                    building__grid__organization__path__startswith=organization.path)
+
+
 def household_labels(organization: Organization) -> list[str]:
     """One label per household living in the grids of ``organization``'s subtree: building and
     room (never a name), to print on ballot codes for a residents' survey."""
-    from dangjian.grid.models import Household
-
-    rows = (Household.objects.filter(active=True, building__grid__active=True,
-                                     building__grid__organization__path__startswith=organization.path)
-            .order_by("building__name", "room").values_list("building__name", "room"))
+    rows = _households(organization).order_by("building__name", "room").values_list("building__name", "room")
     return [f"{building} {room}" for building, room in rows]
 
 
-def raw_answers(survey: Survey):
-    """Every answer with its response number (never the respondent), for the export."""
-    return (Answer.objects.filter(response__survey=survey)
-            .select_related("question", "option").order_by("response_id", "question__order", "question_id", "id"))
+def household_count(organization: Organization) -> int:
+    """The number of households :func:`household_labels` would label (one count query)."""
+    return _households(organization).count()
+
+
+def raw_answers(survey: Survey, *, named: bool = False):
+    """Every answer of ``survey`` with its question and option, for the export.
+
+    A named survey's answers come response by response, in the order they were given. Otherwise
+    they come question by question, sorted by the answer itself (option, rating, text), so that
+    the rows reveal nothing of the order in which people answered."""
+    answers = Answer.objects.filter(response__survey=survey).select_related("question", "option")
+    if named:
+        return answers.order_by("response__submitted_on", "response_id", "question__order", "question_id",
+                                "option__order", "option_id")
+    return answers.order_by("question__order", "question_id", "option__order", "option_id", "rating", "text",
+                            "response_id")

@@ -19,21 +19,30 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import covers, user_scope
 from dangjian.core.audit import audit_log
+from dangjian.core.uploads import clean_evidence
 from dangjian.core.validators import clean_plain_text
 from dangjian.organizations.models import Organization
 
 from . import grading, indicators
-from .choices import AssessmentAction, AssessmentStatus, CycleStatus, EvidenceKind, Performer, SchemeStatus, Verdict
-from .models import Assessment, AssessmentLog, Criterion, CriterionResult, Cycle, Evidence, ReviewStep, Scheme
+from .choices import (
+    AssessmentAction,
+    AssessmentStatus,
+    CycleStatus,
+    EvidenceKind,
+    Movement,
+    Performer,
+    SchemeStatus,
+    Verdict,
+)
+from .models import Assessment, AssessmentLog, Criterion, CriterionResult, Cycle, Evidence, Grade, ReviewStep, Scheme
 
 A, S = AssessmentAction, AssessmentStatus
-EVIDENCE_FILE_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 OPEN_STATUSES = (S.IN_REVIEW, S.RETURNED)
 
 
@@ -139,17 +148,30 @@ def _measure(criterion: Criterion, organization: Organization, cycle: Cycle) -> 
         return indicators.Measure(None, "")
 
 
+def _measured_met(result: CriterionResult, criterion: Criterion) -> bool | None:
+    """Whether a measured criterion is met by the value measured (``None`` while not measured)."""
+    if result.measured_at is None:
+        return None
+    if result.value is None:
+        return False
+    if criterion.threshold is None:  # no threshold: any value counts
+        return result.value > 0
+    return result.value >= criterion.threshold
+
+
+def effective_met(result: CriterionResult, criterion: Criterion) -> bool | None:
+    """The ``met`` used for grading: a reviewer's rejection makes the criterion unmet; otherwise a measured
+    criterion is met by its value, a judged one by what the assessed side recorded (``self_met``)."""
+    if result.verdict == Verdict.REJECTED:
+        return False
+    return _measured_met(result, criterion) if criterion.measured else result.self_met
+
+
 def _apply_measure(result: CriterionResult, criterion: Criterion, value: indicators.Measure, now) -> None:
     result.value = value.value
     result.records_url = (value.records_url or "")[:300]
     result.measured_at = now
-    if value.value is None:
-        met = False
-    elif criterion.threshold is None:  # no threshold: any value counts
-        met = value.value > 0
-    else:
-        met = value.value >= criterion.threshold
-    result.met = met and result.verdict != Verdict.REJECTED
+    result.met = effective_met(result, criterion)
 
 
 def _grade(assessment: Assessment, pairs, grades, veto_grade: str) -> list[str]:
@@ -176,15 +198,50 @@ def recompute(assessment: Assessment) -> Assessment:
 MEASURE_INLINE = 20
 
 
-def _previous_grades(scheme_code: str, year: int, organization_ids) -> dict[int, str]:
-    """Each organization's grade in its latest approved assessment of the scheme code before ``year``."""
-    rows = (Assessment.objects.filter(organization_id__in=organization_ids, status=S.APPROVED,
-                                      cycle__scheme__code=scheme_code, cycle__year__lt=year)
-            .order_by("organization_id", "-cycle__year", "-cycle_id").values_list("organization_id", "grade"))
-    previous: dict[int, str] = {}
-    for org_id, grade in rows:
-        previous.setdefault(org_id, grade)
+@dataclass(frozen=True)
+class Previous:
+    """An organization's approved rating before a cycle: its grade code, that grade's rank and the lowest
+    rank in the scheme (version) it was rated by."""
+    grade: str
+    rank: int | None
+    lowest: int | None
+
+
+def approved_ranks(**filters):
+    """Approved assessments matching ``filters`` with their grade's rank, newest first per organization
+    (one query): rows of (organization id, scheme code, year, :class:`Previous`)."""
+    grade_of = Grade.objects.filter(scheme=OuterRef("cycle__scheme"), code=OuterRef("grade"))
+    lowest = (Grade.objects.filter(scheme=OuterRef("cycle__scheme")).order_by().values("scheme")
+              .annotate(low=Min("rank")).values("low"))
+    rows = (Assessment.objects.filter(status=S.APPROVED, **filters)
+            .annotate(prev_rank=Subquery(grade_of.values("rank")[:1]), low_rank=Subquery(lowest[:1]))
+            .order_by("organization_id", "-cycle__year", "-cycle_id")
+            .values_list("organization_id", "cycle__scheme__code", "cycle__year", "grade", "prev_rank", "low_rank"))
+    return [(org_id, code, year, Previous(grade, rank, low)) for org_id, code, year, grade, rank, low in rows]
+
+
+def previous_in(rows, organization_id: int, scheme_code: str, year: int) -> Previous | None:
+    """From :func:`approved_ranks` rows: the organization's latest approved rating of the scheme code
+    before ``year``."""
+    return next((p for org_id, code, y, p in rows if org_id == organization_id and code == scheme_code and y < year),
+                None)
+
+
+def previous_grades(scheme_code: str, year: int, organizations) -> dict[int, Previous]:
+    """Each organization's latest approved rating of the scheme code before ``year`` (one query);
+    ``organizations`` are ids or a query of ids."""
+    previous: dict[int, Previous] = {}
+    for org_id, _code, _year, found in approved_ranks(organization__in=organizations, cycle__scheme__code=scheme_code,
+                                                      cycle__year__lt=year):
+        previous.setdefault(org_id, found)
     return previous
+
+
+def movement_from(previous: Previous | None, grades, grade: str) -> str:
+    """How ``grade`` (of a scheme with ``grades``) moved from the previous approved rating."""
+    if previous is None:
+        return Movement.NEW
+    return grading.movement(previous.rank, grading.rank_of(grades, grade), previous.lowest)
 
 
 def cycle_open(*, actor, scheme: Scheme, organization: Organization, name: str, year: int,
@@ -232,10 +289,10 @@ def cycle_open(*, actor, scheme: Scheme, organization: Organization, name: str, 
     if errors:
         raise ValidationError(errors)
     criteria = list(scheme.criteria.all())
-    previous = _previous_grades(scheme.code, year, ids)
-    for org_id, grade in previous.items():
+    previous = previous_grades(scheme.code, year, ids)
+    for org_id, found in previous.items():
         if org_id not in targets:
-            above = grading.grade_above(grades, grade)
+            above = grading.grade_above(grades, found.grade)
             if above:
                 targets[org_id] = above
     now = timezone.now()
@@ -340,6 +397,12 @@ def cycle_close(*, actor, cycle: Cycle) -> Cycle:
 
 # Results, verdicts and evidence -------------------------------------------------------------------
 
+def _lock(assessment: Assessment) -> Assessment:
+    """The assessment's row, locked until the end of the transaction (call inside ``transaction.atomic``)."""
+    return (Assessment.objects.select_for_update(of=("self",))
+            .select_related("cycle__scheme", "cycle__organization", "organization").get(pk=assessment.pk))
+
+
 def _check_recording(actor, assessment: Assessment) -> None:
     _check_open(assessment.cycle)
     if assessment.status == S.APPROVED:
@@ -351,31 +414,7 @@ def _check_recording(actor, assessment: Assessment) -> None:
         raise PermissionDenied
 
 
-def result_record(*, actor, result: CriterionResult, met: bool | None, note: str = "") -> CriterionResult:
-    """The assessed side's own finding on a judged criterion (met, not met, or not decided yet)."""
-    assessment = result.assessment
-    _check_recording(actor, assessment)
-    if result.criterion.measured:
-        raise ValidationError(_("This criterion is measured from the records; it is not entered by hand."))
-    note = clean_plain_text(note, "note", 500)
-    if met not in (True, False, None):
-        raise ValidationError({"met": _("Choose met or not met.")})
-    with transaction.atomic():
-        changes = {"met": [result.met, met]}
-        result.met, result.note = met, note
-        result.verdict = Verdict.PENDING
-        result.save(update_fields=["met", "note", "verdict"])
-        recompute(assessment)
-        audit_log(actor=actor, action="assessment.result_recorded", obj=assessment,
-                  organization=assessment.organization, changes={"criterion": result.criterion.code, **changes},
-                  note=note)
-    return result
-
-
-def result_review(*, actor, result: CriterionResult, verdict: str, note: str = "") -> CriterionResult:
-    """A reviewer's verdict on one criterion at a parent or owner step; a rejection needs the reason and
-    makes the criterion unmet."""
-    assessment = result.assessment
+def _check_reviewing(actor, assessment: Assessment) -> None:
     _check_open(assessment.cycle)
     if assessment.status == S.APPROVED:
         raise ValidationError(_("This assessment is approved; reopen it to change it."))
@@ -383,23 +422,71 @@ def result_review(*, actor, result: CriterionResult, verdict: str, note: str = "
         raise ValidationError(_("Verdicts are given at the review steps, after the assessed organization submits."))
     if actor is not None and not performs(actor, assessment):
         raise PermissionDenied
+
+
+def _locked_result(result: CriterionResult, check) -> Assessment:
+    """Lock the result's assessment, check it again under the lock (``check(locked)``) and reload the
+    result, so that a step taken at the same time is seen. Call inside ``transaction.atomic``."""
+    locked = _lock(result.assessment)
+    check(locked)
+    result.refresh_from_db(fields=["value", "measured_at", "records_url", "met", "self_met", "note", "verdict",
+                                   "verdict_note", "reviewed_by", "reviewed_at"])
+    return locked
+
+
+def _recompute(result: CriterionResult, locked: Assessment) -> None:
+    """Recompute the locked assessment's grade and show it on the caller's assessment object too."""
+    recompute(locked)
+    for name in ("points", "stars", "vetoed", "grade"):
+        setattr(result.assessment, name, getattr(locked, name))
+
+
+def result_record(*, actor, result: CriterionResult, met: bool | None, note: str = "") -> CriterionResult:
+    """The assessed side's own finding on a judged criterion (met, not met, or not decided yet), kept in
+    ``self_met``; a new finding waits for a new verdict."""
+    _check_recording(actor, result.assessment)
+    if result.criterion.measured:
+        raise ValidationError(_("This criterion is measured from the records; it is not entered by hand."))
+    note = clean_plain_text(note, "note", 500)
+    if met not in (True, False, None):
+        raise ValidationError({"met": _("Choose met or not met.")})
+    with transaction.atomic():
+        locked = _locked_result(result, lambda a: _check_recording(actor, a))
+        changes = {"met": [result.self_met, met]}
+        result.self_met, result.note = met, note
+        result.verdict = Verdict.PENDING
+        result.met = effective_met(result, result.criterion)
+        result.save(update_fields=["self_met", "met", "note", "verdict"])
+        _recompute(result, locked)
+        audit_log(actor=actor, action="assessment.result_recorded", obj=locked,
+                  organization=locked.organization, changes={"criterion": result.criterion.code, **changes},
+                  note=note)
+    return result
+
+
+def result_review(*, actor, result: CriterionResult, verdict: str, note: str = "") -> CriterionResult:
+    """A reviewer's verdict on one criterion at a parent or owner step; a rejection needs the reason and
+    makes the criterion unmet, an acceptance gives it back what the assessed side recorded (or what
+    was measured)."""
+    _check_reviewing(actor, result.assessment)
     if verdict not in (Verdict.ACCEPTED, Verdict.REJECTED):
         raise ValidationError({"verdict": _("Choose accepted or rejected.")})
     note = clean_plain_text(note, "note", 500, required=verdict == Verdict.REJECTED)
     criterion = result.criterion
     with transaction.atomic():
+        locked = _locked_result(result, lambda a: _check_reviewing(actor, a))
         changes = {"verdict": [result.verdict, verdict]}
         result.verdict, result.verdict_note = verdict, note
         result.reviewed_by = actor if getattr(actor, "pk", None) else None
         result.reviewed_at = timezone.now()
-        if verdict == Verdict.REJECTED:
-            result.met = False
-        elif criterion.measured and result.measured_at is not None:
-            _apply_measure(result, criterion, indicators.Measure(result.value, result.records_url), result.measured_at)
+        met = effective_met(result, criterion)
+        if met != result.met:
+            changes["met"] = [result.met, met]
+        result.met = met
         result.save(update_fields=["verdict", "verdict_note", "reviewed_by", "reviewed_at", "met"])
-        recompute(assessment)
-        audit_log(actor=actor, action="assessment.result_reviewed", obj=assessment,
-                  organization=assessment.organization, changes={"criterion": criterion.code, **changes}, note=note)
+        _recompute(result, locked)
+        audit_log(actor=actor, action="assessment.result_reviewed", obj=locked,
+                  organization=locked.organization, changes={"criterion": criterion.code, **changes}, note=note)
     return result
 
 
@@ -411,28 +498,13 @@ def _clean_record_url(url: str) -> str:
     return url
 
 
-def _clean_file(upload):
-    if upload is None:
-        raise ValidationError({"file": ValidationError(_("This field is required."), code="required")})
-    name = Path(upload.name or "").name
-    if Path(name).suffix.lower() not in EVIDENCE_FILE_TYPES:
-        raise ValidationError({"file": ValidationError(
-            _("%(name)s: only photos, PDF and Office files can be attached.") % {"name": name},
-            code="evidence_file_type")})
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": ValidationError(_("%(name)s is larger than 10 MB.") % {"name": name},
-                                                       code="evidence_file_size")})
-    return upload
-
-
 def evidence_add(*, actor, result: CriterionResult, kind: str, file=None, record_url: str = "",
                  caption: str = "") -> Evidence:
-    """Offer a photo (re-encoded without its EXIF data), a file or a link to a record of this site as
-    evidence for one criterion."""
+    """Offer a photo (re-encoded without its EXIF data), a file (checked by its content; photos among
+    files re-encoded too) or a link to a record of this site as evidence for one criterion."""
     from dangjian.grid.services_requests import clean_photo
 
-    assessment = result.assessment
-    _check_recording(actor, assessment)
+    _check_recording(actor, result.assessment)
     caption = clean_plain_text(caption, "caption", 200)
     content, link = None, ""
     if kind == EvidenceKind.PHOTO:
@@ -443,20 +515,24 @@ def evidence_add(*, actor, result: CriterionResult, kind: str, file=None, record
         except ValidationError as exc:
             raise ValidationError({"file": exc.message_dict.get("photo", exc.messages)}) from None
     elif kind == EvidenceKind.FILE:
-        content = _clean_file(file)
+        if file is None:
+            raise ValidationError({"file": ValidationError(_("This field is required."), code="required")})
+        content = clean_evidence(file, field="file")
     elif kind == EvidenceKind.RECORD:
         link = _clean_record_url(record_url)
     else:
         raise ValidationError({"kind": _("Choose a photo, a file or a record link.")})
+    if kind == EvidenceKind.FILE and not caption:
+        caption = Path(getattr(file, "name", "") or "").name[:200]
     with transaction.atomic():
-        evidence = Evidence(result=result, kind=kind, record_url=link, caption=caption or (
-            Path(content.name).name[:200] if kind == EvidenceKind.FILE else ""),
-            added_by=actor if getattr(actor, "pk", None) else None)
+        locked = _locked_result(result, lambda a: _check_recording(actor, a))
+        evidence = Evidence(result=result, kind=kind, record_url=link, caption=caption,
+                            added_by=actor if getattr(actor, "pk", None) else None)
         if content is not None:
             evidence.file.save(Path(content.name).name, content, save=False)
         evidence.save()
-        audit_log(actor=actor, action="assessment.evidence_added", obj=assessment,
-                  organization=assessment.organization,
+        audit_log(actor=actor, action="assessment.evidence_added", obj=locked,
+                  organization=locked.organization,
                   changes={"criterion": result.criterion.code, "kind": kind})
     return evidence
 
@@ -563,6 +639,9 @@ def assessment_transition(*, actor, assessment: Assessment, action: str, note: s
             if step.performer == Performer.SELF:
                 _check_submit(locked)
             _check_notice(locked, step, today)
+            if locked.results.exclude(criterion__indicator="").filter(measured_at__isnull=True).exists():
+                raise ValidationError(_("The criteria measured from the records are still being measured; "
+                                        "approve once measuring is done."), code="measuring")
             locked.status, locked.approved_at = S.APPROVED, timezone.now()
             fields.append("approved_at")
         else:  # reopen

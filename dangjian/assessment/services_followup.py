@@ -22,7 +22,6 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from dangjian.core.access import Role, covers, user_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.rules import rule, rule_value
+from dangjian.core.uploads import clean_evidence
 from dangjian.core.validators import clean_plain_text
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import Member
@@ -48,13 +48,6 @@ from .models import CriterionResult, Rectification, RectificationLog, ReviewRoun
 
 S, A = RectificationStatus, RectificationAction
 
-# Evidence of closing a task or a report file: Office, PDF and photos, at most 10 MB.
-EVIDENCE_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"}
-PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# The first bytes of each kind of document: a file must be what its name says.
-_MAGIC = {".pdf": (b"%PDF",), ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",),
-          ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",)}
 MIN_NOTE_WITHOUT_FILE = 10
 MIN_REPORT_TEXT = 50
 # Members who may rate a work report: those in the Party now (full and probationary).
@@ -105,29 +98,6 @@ def rectification_may(user, task: Rectification, action: str) -> bool:
 def may_open_rectification(user, organization: Organization) -> bool:
     """Tasks are opened by hand by those who may add over the organization's parent (an inspection)."""
     return covers_parent(user, organization, "add")
-
-
-def clean_evidence(upload, field: str = "evidence"):
-    """An uploaded evidence file checked (type, size, content); photos come back re-encoded without
-    their metadata (EXIF, position). Returns what to save."""
-    from dangjian.grid.services_requests import clean_photo
-
-    suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise ValidationError({field: _("Only PDF, Word, Excel files and JPG or PNG photos can be attached.")})
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({field: _("The file may be at most 10 MB.")})
-    if suffix in PHOTO_TYPES:
-        try:
-            return clean_photo(upload)
-        except ValidationError as exc:
-            raise ValidationError({field: exc.messages}) from None
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in _MAGIC[suffix]):
-        raise ValidationError({field: _("The file is not a valid %(kind)s file.") % {"kind": suffix[1:].upper()}})
-    return upload
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,10 +242,15 @@ def review_round_open(*, actor, organization: Organization, year: int, title: st
     return round_
 
 
+def is_reporter(user, report: WorkReport) -> bool:
+    """Whether ``user`` is the member who reports ``report``."""
+    return bool(report.reporter_id and getattr(user, "pk", None) and report.reporter.user_id == user.pk)
+
+
 def may_submit_report(user, report: WorkReport) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if report.reporter_id and report.reporter.user_id == user.pk:
+    if is_reporter(user, report):
         return True
     return covers(user_scope(user, "change"), report.organization)
 
@@ -283,8 +258,8 @@ def may_submit_report(user, report: WorkReport) -> bool:
 def rater_capacity(user, report: WorkReport) -> str | None:
     """In which capacity ``user`` may rate ``report`` (whatever the round's dates): the upper level
     (change over the organization running the round), or a member of the reporting organization's
-    subtree who is not the reporter; None if they may not."""
-    if not getattr(user, "is_authenticated", False):
+    subtree; None if they may not. The reporter never rates their own report, whatever else they hold."""
+    if not getattr(user, "is_authenticated", False) or is_reporter(user, report):
         return None
     if covers(user_scope(user, "change"), report.round.organization):
         return RaterCapacity.UPPER
@@ -334,19 +309,22 @@ def work_report_rate(*, actor, report: WorkReport, grade: str, comment: str = ""
     """Rate a submitted report (one rating per rater, changeable until ratings close)."""
     capacity = rater_capacity(actor, report)
     if capacity is None:
-        if report.reporter_id and report.reporter.user_id == getattr(actor, "pk", None):
+        if is_reporter(actor, report):
             raise ValidationError(_("You cannot rate your own report."))
         raise PermissionDenied
     if grade not in ReportGrade.values:
         raise ValidationError({"grade": _("Choose a grade.")})
     comment = clean_plain_text(comment, "comment", 500)
-    if report.round.status != ReviewRoundStatus.OPEN:
-        raise ValidationError(_("This review round is closed."))
-    if report.submitted_at is None:
-        raise ValidationError(_("The report has not been submitted yet."))
-    if timezone.localdate() > report.round.rate_until:
-        raise ValidationError(_("Ratings closed on %(date)s.") % {"date": report.round.rate_until.isoformat()})
     with transaction.atomic():
+        # Checked on the locked report and a fresh round: a round closed (or a report changed) meanwhile
+        # refuses the rating.
+        report = WorkReport.objects.select_for_update().select_related("round", "organization").get(pk=report.pk)
+        if report.round.status != ReviewRoundStatus.OPEN:
+            raise ValidationError(_("This review round is closed."))
+        if report.submitted_at is None:
+            raise ValidationError(_("The report has not been submitted yet."))
+        if timezone.localdate() > report.round.rate_until:
+            raise ValidationError(_("Ratings closed on %(date)s.") % {"date": report.round.rate_until.isoformat()})
         rating, created = WorkReportRating.objects.select_for_update().get_or_create(
             report=report, rater=actor, defaults={"capacity": capacity, "grade": grade, "comment": comment})
         before = None if created else rating.grade

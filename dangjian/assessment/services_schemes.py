@@ -7,6 +7,7 @@ define their own schemes by copying a shipped or an upper level's scheme.
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from dangjian.core.access import can
 from dangjian.core.audit import audit_log
 from dangjian.organizations.choices import BRANCH_TYPES, OrgType, UnitKind
 from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import organizations_for
 
 from .choices import EvidenceKind, Performer, SchemeStatus
 from .indicators import INDICATORS
@@ -52,6 +54,16 @@ def _check_editable(actor, scheme: Scheme) -> Scheme:
     return locked
 
 
+def _editing(service):
+    """An edit of a draft's criteria, grades or steps: run in one transaction on the scheme row locked and
+    checked by ``_check_editable`` (the service gets the locked row as ``scheme``)."""
+    @functools.wraps(service)
+    def edit(*, actor, scheme: Scheme, **kwargs):
+        with transaction.atomic():
+            return service(actor=actor, scheme=_check_editable(actor, scheme), **kwargs)
+    return edit
+
+
 def may_define(actor, organization: Organization) -> bool:
     return (organization.org_type not in NOT_DEFINING
             and Organization.objects.restrict(actor, "add").filter(pk=organization.pk).exists())
@@ -59,7 +71,7 @@ def may_define(actor, organization: Organization) -> bool:
 
 def owners_for(actor):
     """The organizations ``actor`` may define schemes for: those they may add in, above branch level."""
-    return Organization.objects.restrict(actor, "add").exclude(org_type__in=NOT_DEFINING).order_by("path")
+    return organizations_for(actor, "add", exclude_types=NOT_DEFINING)
 
 
 def _copy_code(scheme: Scheme, owner: Organization) -> str:
@@ -141,13 +153,13 @@ def scheme_update(*, actor, scheme: Scheme, name: str, description: str = "", un
 CRITERION_FIELDS = ("code", "name", "description", "points", "evidence", "indicator", "threshold", "is_veto", "order")
 
 
+@_editing
 def criterion_save(*, actor, scheme: Scheme, criterion: Criterion | None = None, **fields) -> Criterion:
     """Add a criterion to a draft (``criterion`` None) or change one of its criteria.
 
     Fields: code, name, description, points, evidence, indicator, threshold, is_veto, order. A veto
     item carries no points; a measured criterion names a registered indicator and its threshold.
     """
-    _check_editable(actor, scheme)
     if criterion is not None and criterion.scheme_id != scheme.pk:
         raise ValidationError(_("This criterion belongs to another scheme."))
     unknown = set(fields) - set(CRITERION_FIELDS)
@@ -180,31 +192,29 @@ def criterion_save(*, actor, scheme: Scheme, criterion: Criterion | None = None,
         target.threshold = None
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        if target.pk is None and "order" not in fields:
-            target.order = (scheme.criteria.aggregate(o=Max("order"))["o"] or 0) + 1
-        target.save()
-        audit_log(actor=actor, action="assessment.scheme_criterion_saved", obj=scheme, organization=scheme.owner,
-                  changes={"criterion": target.code, **{k: v for k, v in fields.items() if k != "code"}})
+    if target.pk is None and "order" not in fields:
+        target.order = (scheme.criteria.aggregate(o=Max("order"))["o"] or 0) + 1
+    target.save()
+    audit_log(actor=actor, action="assessment.scheme_criterion_saved", obj=scheme, organization=scheme.owner,
+              changes={"criterion": target.code, **{k: v for k, v in fields.items() if k != "code"}})
     return target
 
 
+@_editing
 def criterion_delete(*, actor, scheme: Scheme, criterion: Criterion) -> None:
-    _check_editable(actor, scheme)
     if criterion.scheme_id != scheme.pk:
         raise ValidationError(_("This criterion belongs to another scheme."))
-    with transaction.atomic():
-        code = criterion.code
-        criterion.delete()
-        audit_log(actor=actor, action="assessment.scheme_criterion_deleted", obj=scheme, organization=scheme.owner,
-                  changes={"criterion": code})
+    code = criterion.code
+    criterion.delete()
+    audit_log(actor=actor, action="assessment.scheme_criterion_deleted", obj=scheme, organization=scheme.owner,
+              changes={"criterion": code})
 
 
+@_editing
 def grade_save(*, actor, scheme: Scheme, grade: Grade | None = None, code: str, name: str, min_points,
                rank: int) -> Grade:
     """Add a grade to a draft or change one: its code, name, the points it needs and its rank
     (higher is better)."""
-    _check_editable(actor, scheme)
     if grade is not None and grade.scheme_id != scheme.pk:
         raise ValidationError(_("This grade belongs to another scheme."))
     code, name = (code or "").strip(), (name or "").strip()
@@ -224,31 +234,29 @@ def grade_save(*, actor, scheme: Scheme, grade: Grade | None = None, code: str, 
         errors["rank"] = [_("Another grade of this scheme has this rank.")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        target = grade or Grade(scheme=scheme)
-        old_code = target.code
-        target.code, target.name, target.min_points, target.rank = code, name, Decimal(min_points), int(rank)
-        target.save()
-        if old_code and old_code != code and scheme.veto_grade == old_code:
-            scheme.veto_grade = code
-            scheme.save(update_fields=["veto_grade"])
-        audit_log(actor=actor, action="assessment.scheme_grade_saved", obj=scheme, organization=scheme.owner,
-                  changes={"grade": code, "name": name, "min_points": target.min_points, "rank": target.rank})
+    target = grade or Grade(scheme=scheme)
+    old_code = target.code
+    target.code, target.name, target.min_points, target.rank = code, name, Decimal(min_points), int(rank)
+    target.save()
+    if old_code and old_code != code and scheme.veto_grade == old_code:
+        scheme.veto_grade = code
+        scheme.save(update_fields=["veto_grade"])
+    audit_log(actor=actor, action="assessment.scheme_grade_saved", obj=scheme, organization=scheme.owner,
+              changes={"grade": code, "name": name, "min_points": target.min_points, "rank": target.rank})
     return target
 
 
+@_editing
 def grade_delete(*, actor, scheme: Scheme, grade: Grade) -> None:
-    _check_editable(actor, scheme)
     if grade.scheme_id != scheme.pk:
         raise ValidationError(_("This grade belongs to another scheme."))
-    with transaction.atomic():
-        code = grade.code
-        grade.delete()
-        if scheme.veto_grade == code:
-            scheme.veto_grade = ""
-            scheme.save(update_fields=["veto_grade"])
-        audit_log(actor=actor, action="assessment.scheme_grade_deleted", obj=scheme, organization=scheme.owner,
-                  changes={"grade": code})
+    code = grade.code
+    grade.delete()
+    if scheme.veto_grade == code:
+        scheme.veto_grade = ""
+        scheme.save(update_fields=["veto_grade"])
+    audit_log(actor=actor, action="assessment.scheme_grade_deleted", obj=scheme, organization=scheme.owner,
+              changes={"grade": code})
 
 
 def _renumber(scheme: Scheme, *, moved: ReviewStep | None = None, position: int | None = None) -> None:
@@ -266,11 +274,11 @@ def _renumber(scheme: Scheme, *, moved: ReviewStep | None = None, position: int 
         step.order = i
 
 
+@_editing
 def step_save(*, actor, scheme: Scheme, step: ReviewStep | None = None, code: str, name: str, performer: str,
               notice_days: int | None = None, order: int | None = None) -> ReviewStep:
     """Add a review step to a draft or change one; ``order`` (from 0) puts it in place, the steps
     are then numbered 0..n-1 again. A new step without an order goes last."""
-    _check_editable(actor, scheme)
     if step is not None and step.scheme_id != scheme.pk:
         raise ValidationError(_("This step belongs to another scheme."))
     code, name = (code or "").strip(), (name or "").strip()
@@ -287,31 +295,29 @@ def step_save(*, actor, scheme: Scheme, step: ReviewStep | None = None, code: st
         errors["notice_days"] = [_("A public notice stays up at least one day.")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        if step is None:
-            step = ReviewStep(scheme=scheme, order=10000 + scheme.steps.count())
-            position = order
-        else:
-            position = step.order if order is None else order
-        step.code, step.name, step.performer, step.notice_days = code, name, performer, notice_days
-        step.save()
-        _renumber(scheme, moved=step, position=position)
-        audit_log(actor=actor, action="assessment.scheme_step_saved", obj=scheme, organization=scheme.owner,
-                  changes={"step": code, "name": name, "performer": performer, "notice_days": notice_days,
-                           "order": step.order})
+    if step is None:
+        step = ReviewStep(scheme=scheme, order=10000 + scheme.steps.count())
+        position = order
+    else:
+        position = step.order if order is None else order
+    step.code, step.name, step.performer, step.notice_days = code, name, performer, notice_days
+    step.save()
+    _renumber(scheme, moved=step, position=position)
+    audit_log(actor=actor, action="assessment.scheme_step_saved", obj=scheme, organization=scheme.owner,
+              changes={"step": code, "name": name, "performer": performer, "notice_days": notice_days,
+                       "order": step.order})
     return step
 
 
+@_editing
 def step_delete(*, actor, scheme: Scheme, step: ReviewStep) -> None:
-    _check_editable(actor, scheme)
     if step.scheme_id != scheme.pk:
         raise ValidationError(_("This step belongs to another scheme."))
-    with transaction.atomic():
-        code = step.code
-        step.delete()
-        _renumber(scheme)
-        audit_log(actor=actor, action="assessment.scheme_step_deleted", obj=scheme, organization=scheme.owner,
-                  changes={"step": code})
+    code = step.code
+    step.delete()
+    _renumber(scheme)
+    audit_log(actor=actor, action="assessment.scheme_step_deleted", obj=scheme, organization=scheme.owner,
+              changes={"step": code})
 
 
 # ----- publishing and retiring ----------------------------------------------------------------
@@ -363,18 +369,21 @@ def scheme_transition(*, actor, scheme: Scheme, to: str) -> Scheme:
     """Move a scheme version along its life (draft → published → retired) by the table above."""
     if not can(actor, "change", scheme):
         raise PermissionDenied
-    code = TRANSITIONS.get((scheme.status, to))
-    if code is None:
-        if scheme.status == to:
-            raise ValidationError(_("The scheme is already %(status)s.") % {"status": scheme.get_status_display()},
-                                  code="same_status")
-        raise ValidationError(_("A scheme cannot go from %(from)s to %(to)s.")
-                              % {"from": scheme.get_status_display(), "to": SchemeStatus(to).label}, code="transition")
-    if to == SchemeStatus.PUBLISHED:
-        problems = publish_problems(scheme)
-        if problems:
-            raise ValidationError(problems)
     with transaction.atomic():
+        # The status and the parts checked are those of the locked row: an edit cannot slip in between.
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        code = TRANSITIONS.get((scheme.status, to))
+        if code is None:
+            if scheme.status == to:
+                raise ValidationError(_("The scheme is already %(status)s.") % {"status": scheme.get_status_display()},
+                                      code="same_status")
+            raise ValidationError(_("A scheme cannot go from %(from)s to %(to)s.")
+                                  % {"from": scheme.get_status_display(), "to": SchemeStatus(to).label},
+                                  code="transition")
+        if to == SchemeStatus.PUBLISHED:
+            problems = publish_problems(scheme)
+            if problems:
+                raise ValidationError(problems)
         before = scheme.status
         scheme.status = to
         fields = ["status"]

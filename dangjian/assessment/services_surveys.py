@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core.access import can, covers, user_scope
 from dangjian.core.audit import audit_log
@@ -41,6 +42,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # Wrong ballot codes one address may try in a window (see ``check_code_rate``).
 DEFAULT_CODE_RATE = (10, 3600)
 ELIGIBLE_MEMBER_STATUSES = ("probationary", "full")
+RESIDENTS_BY_BALLOT = gettext_lazy("A survey of residents is answered with ballot codes handed to households.")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ def _clean_survey(*, title, description, purpose, audience, access, opens_on, cl
         raise ValidationError({"audience": _("Choose who answers.")})
     if access not in SurveyAccess.values:
         raise ValidationError({"access": _("Choose how respondents answer.")})
+    if audience == SurveyAudience.RESIDENTS and access != SurveyAccess.BALLOT:
+        # Residents have no account tying an answer to a household: one ballot code per household does.
+        raise _field_error("access", str(RESIDENTS_BY_BALLOT), "residents_by_ballot")
     _check_dates(opens_on, closes_on)
     return {"title": clean_plain_text(title, "title", 100, required=True),
             "description": clean_plain_text(description, "description", 2000),
@@ -321,6 +326,8 @@ def _member_org_path(user) -> str | None:
 
 def check_eligible(survey: Survey, user) -> None:
     """Raise unless ``user`` belongs to an account survey's audience (codes are checked on answering)."""
+    if survey.audience == SurveyAudience.RESIDENTS:  # older data only: residents answer with ballot codes
+        raise ValidationError(str(RESIDENTS_BY_BALLOT), code="not_eligible")
     if not getattr(user, "is_authenticated", False):
         raise ValidationError(_("Please log in to answer this survey."), code="login")
     if survey.audience == SurveyAudience.MEMBERS:
@@ -431,8 +438,10 @@ def survey_answer(*, survey: Survey, answers: dict, user=None, ballot_code: str 
     Signed-in surveys: ``user`` must be logged in (and a Party member under the survey's
     organization for a members survey); ballot surveys: ``ballot_code`` must be an unused code of
     this survey. A second answer by the same account or code is refused, even when both arrive at
-    once. An anonymous survey's response names nobody."""
-    check_open(survey)
+    once, and so is an answer arriving as the survey closes: the survey row is locked and checked
+    again inside the transaction. An anonymous survey's response names nobody."""
+    today = timezone.localdate()
+    check_open(survey, today)  # early, plain refusals; checked again on the locked row below
     ballot_code = normalize_code(ballot_code)
     if survey.access == SurveyAccess.ACCOUNT:
         check_eligible(survey, user)
@@ -446,13 +455,17 @@ def survey_answer(*, survey: Survey, answers: dict, user=None, ballot_code: str 
     named = None if survey.anonymous or survey.access == SurveyAccess.BALLOT else user
     try:
         with transaction.atomic():
+            # Closing takes the same lock (``survey_transition``): no answer slips in after the close.
+            locked = Survey.objects.select_for_update().only("id", "status", "opens_on", "closes_on").get(
+                pk=survey.pk)
+            check_open(locked, today)
             if survey.access == SurveyAccess.BALLOT:
                 ballot = Ballot.objects.select_for_update().filter(survey=survey, code=ballot_code).first()
                 if ballot is None:
                     raise _field_error("code", _("This code is not valid for this survey."), "bad_code")
                 if ballot.used_on is not None:
                     raise _field_error("code", _("This code has already been used."), "used_code")
-                ballot.used_on = timezone.localdate()
+                ballot.used_on = today
                 ballot.save(update_fields=["used_on"])
                 Participation.objects.create(survey=survey, ballot=ballot)
             else:

@@ -6,9 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-
-def _item(label, text, url, overdue=False):
-    return {"kind": "alert", "label": label, "when": None, "overdue": overdue, "text": text, "url": url}
+from dangjian.core.workbench import alert
 
 
 def items(*, user, today) -> list[dict]:
@@ -20,11 +18,11 @@ def items(*, user, today) -> list[dict]:
         count = open_for(user, today).count() if len(waiting) > 1 else 1
         url = (reverse("assessment:survey_answer", args=[waiting[0]]) if count == 1
                else reverse("assessment:surveys"))
-        found.append(_item(_("Surveys"), ngettext("%(n)d survey waits for your answer",
+        found.append(alert(_("Surveys"), ngettext("%(n)d survey waits for your answer",
                                                   "%(n)d surveys wait for your answer", count) % {"n": count}, url))
     closing = closing_soon(user, today).count()
     if closing:
-        found.append(_item(_("Surveys"), ngettext("%(n)d survey I run closes within 3 days",
+        found.append(alert(_("Surveys"), ngettext("%(n)d survey I run closes within 3 days",
                                                   "%(n)d surveys I run close within 3 days", closing)
                            % {"n": closing}, f"{reverse('assessment:surveys')}?status=open", overdue=True))
     return found

@@ -213,6 +213,27 @@ def _rating_counts(kind, units, start, end):
     return [(row.pop(key), row) for row in rows]
 
 
+# Figures whose counts add up over months (requests due, first ratings given in the span): code → (grouped
+# query, numerator, denominator).
+PERIOD_FIGURES = {
+    "on_time_closure": (_request_counts, "due_on_time", "due"),
+    "satisfaction": (_rating_counts, "satisfied", "rated"),
+}
+
+
+def period_counts(code: str, unit: Unit, start: datetime.date, end: datetime.date) -> tuple[int, int]:
+    """(numerator, denominator) of figure ``code`` (one of ``PERIOD_FIGURES``) for ``unit`` over the local days
+    from ``start`` to ``end`` inclusive: one grouped query over the whole span, equal to the sum of the
+    monthly figures of the indicators page (used by the assessment indicators)."""
+    query, numerator, denominator = PERIOD_FIGURES[code]
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    until = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
+    n = d = 0
+    for _key, row in query(unit.kind, [unit], since, until):
+        n, d = n + row.get(numerator, 0), d + row.get(denominator, 0)
+    return n, d
+
+
 def patrol_counts(*, kind: str, units: list[Unit], start: datetime.date, end: datetime.date):
     """(key, visited, households) for the month [start, end): ``selectors_grids.patrol_coverage``
     (distinct active households visited ÷ active households) per grid, keyed by grid or, for

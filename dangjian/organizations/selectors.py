@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.access import minimal_prefixes
+from dangjian.core.access import minimal_prefixes, user_scope
 from dangjian.core.rules import rule, rule_value
 from dangjian.members.choices import ON_ROLL, MemberStatus
 from dangjian.members.models import Member
@@ -26,6 +26,19 @@ def scope_roots(user) -> list[Organization]:
         if not any(org.path.startswith(r.path) for r in roots):
             roots.append(org)
     return sorted(roots, key=lambda o: o.path)
+
+
+def organizations_for(user, action: str, *, exclude_types=(), strictly_below: bool = False):
+    """The active organizations ``user`` may do ``action`` in, in tree order, without those of
+    ``exclude_types``; with ``strictly_below``, only those under (not at) the tops of the user's scope
+    (an administrator: everything but the roots). For the pickers of the pages that act on one."""
+    queryset = Organization.objects.restrict(user, action).filter(status=OrgStatus.ACTIVE)
+    if exclude_types:
+        queryset = queryset.exclude(org_type__in=list(exclude_types))
+    if strictly_below:
+        scope = user_scope(user, action)
+        queryset = queryset.filter(depth__gt=1) if scope.everything else queryset.exclude(path__in=scope.paths)
+    return queryset.order_by("path")
 
 
 def subtree_member_counts(orgs: list[Organization]) -> dict[int, int]:

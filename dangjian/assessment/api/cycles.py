@@ -17,7 +17,7 @@ from dangjian.organizations.models import Organization
 
 from ..choices import AssessmentStatus, Movement
 from ..models import Assessment, CriterionResult, Cycle
-from ..selectors_cycles import distribution, movements
+from ..selectors_cycles import distribution, movement_counts, movements
 from ..services_cycles import scheme_grades, scheme_steps
 
 
@@ -143,13 +143,11 @@ class CycleDetailSerializer(CycleSerializer):
     def get_distribution(self, cycle):
         return DistributionSerializer(distribution(cycle)).data
 
-    @extend_schema_field(serializers.DictField(child=serializers.IntegerField(),
-                                               help_text="Movement code → organizations moving so."))
+    @extend_schema_field(serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Movement code → approved organizations moving so (grades under review are not counted)."))
     def get_movement_counts(self, cycle) -> dict:
-        counts = dict.fromkeys(Movement.values, 0)
-        for code in self._movements(cycle).values():
-            counts[code] += 1
-        return counts
+        return movement_counts(cycle, self._movements(cycle))
 
     @extend_schema_field(AssessmentResultSerializer(many=True))
     def get_results(self, cycle):

@@ -82,7 +82,8 @@ class QuestionTallySerializer(serializers.Serializer):
     average = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     satisfied = serializers.IntegerField()
     satisfied_percent = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
-    texts = serializers.ListField(child=serializers.CharField(), help_text="The latest 50 text answers, newest first.")
+    texts = serializers.ListField(child=serializers.CharField(), help_text=(
+        "Up to 50 recent text answers, by day and then alphabetically (never in the order they arrived)."))
 
     def get_distribution(self, tally) -> RatingCountSerializer(many=True):
         return [{"rating": r, "count": n} for r, n in tally.distribution]

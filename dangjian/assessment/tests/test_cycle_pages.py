@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext
 from docx import Document
 from openpyxl import load_workbook
 
@@ -63,12 +64,14 @@ def test_open_form_offers_the_communities_and_opens_a_cycle(client_for, org):
     assert "滨河社区党委" in offered and "望江社区党委" in offered
     # One organization per community: not its branches, nor the committee grouping the communities.
     assert not offered & {"滨河社区第一党支部", "江滨街道居民区党委", "滨河社区1号楼党小组"}
-    assert page.context["form"]["name"].initial == f"2026年度{scheme.name}"
+    # The default name is the translated "%(year)d %(scheme)s" (zh-hans: "2026年度…" once translated).
+    default = gettext("%(year)d %(scheme)s") % {"year": 2026, "scheme": scheme.name}
+    assert page.context["form"]["name"].initial == default
     community = Organization.objects.get(name="滨河社区党委")
     response = client.post("/assessment/cycles/new/", {
         "scheme": scheme.pk, "organization": org["street"].pk, "year": 2026, "name": "",
         "period_start": "2026-01-01", "period_end": "2026-12-31", "organizations": [community.pk]})
-    cycle = Cycle.objects.get(organization=org["street"], scheme=scheme, year=2026, name=f"2026年度{scheme.name}")
+    cycle = Cycle.objects.get(organization=org["street"], scheme=scheme, year=2026, name=default)
     assert response.status_code == 302 and response["Location"] == f"/assessment/cycles/{cycle.pk}/"
     assert [a.organization for a in cycle.assessments.all()] == [community]
 

@@ -159,3 +159,17 @@ def test_cycle_rows_take_a_fixed_number_of_queries(cycles, personas, django_asse
     with django_assert_max_num_queries(5):
         assert len(cycle_rows(cycle, personas["organizer"])) == 6
     assert [row.organization.name for row in cycle_rows(cycle, personas["community"])] == ["滨河社区党委"]
+
+
+def test_movement_counts_count_only_approved_assessments_like_the_page(client_for, cycles, personas):
+    from dangjian.assessment.choices import AssessmentAction
+    from dangjian.assessment.services_cycles import assessment_transition
+
+    second = cycles["second"]
+    reopened = second.assessments.order_by("organization__path").first()
+    assessment_transition(actor=personas["organizer"], assessment=reopened, action=AssessmentAction.REOPEN)
+    client = client_for("organizer")
+    detail = client.get(f"{URL}{second.pk}/").json()
+    assert detail["movement_counts"] == {"new": 0, "promoted": 5, "same": 0, "demoted": 0, "turned_around": 0}
+    page = client.get(f"/assessment/cycles/{second.pk}/")
+    assert {code: n for code, _label, n, _icon in page.context["movements"]} == detail["movement_counts"]

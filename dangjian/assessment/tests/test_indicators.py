@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dangjian.assessment.defaults import PACK_FILE, scheme_from_definition
-from dangjian.assessment.indicators import INDICATORS, measure, members_on, survey_satisfaction_counts
+from dangjian.assessment.indicators import INDICATORS, measure, members_on, roll_on
+from dangjian.assessment.selectors_surveys import satisfaction
 from dangjian.core.rules import RULES_DIR, load_pack_file
 from dangjian.orglife import services as orglife
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, StudySource
@@ -100,11 +101,12 @@ def test_a_cycle_shows_the_measured_value_and_whether_it_is_met(org, personas):
 
 
 def test_study_completion_counts_members_reaching_their_target(org):
+    from dangjian.members.models import Member
     from dangjian.organizations.models import LeadershipPost
-    from dangjian.orglife.selectors import members_for_study, study_standings
+    from dangjian.orglife.selectors import study_standings
 
     branch = org["branch"]
-    members = list(members_for_study(branch).order_by("id"))
+    members = list(Member.objects.filter(pk__in=roll_on(branch, datetime.date(2025, 12, 31))).order_by("id"))
     leaders = set(LeadershipPost.objects.current(datetime.date(2025, 12, 31)).filter(
         member__in=members, kind__is_committee=True).values_list("member_id", flat=True))
     ordinary = [m for m in members if m.pk not in leaders]
@@ -126,8 +128,37 @@ def test_study_completion_counts_members_reaching_their_target(org):
     assert result.value == (Decimal(2) / len(members)).quantize(Decimal("0.0001"))
     assert result.records_url == f"/orglife/study/?org={branch.pk}&year=2025"
     # The same count as the study page's standings.
-    standings = study_standings(members_for_study(branch), 2025, organization=branch)
+    standings = study_standings(members, 2025, organization=branch)
     assert sum(1 for s in standings if s.short == 0) == 2
+
+
+def test_study_completion_of_a_past_year_reads_that_year_s_roll(org):
+    """A member who transferred in after the year is not on the year's roll: neither their hours (studied
+    elsewhere) nor their absence change the branch's past figure."""
+    from dangjian.members.models import Member, Membership
+
+    branch, sibling = org["branch"], org["sibling"]
+    year_end = datetime.date(2025, 12, 31)
+    period = (datetime.date(2025, 1, 1), year_end)
+    roll = Member.objects.filter(pk__in=roll_on(branch, year_end))
+    on_roll = roll.count()
+    assert on_roll > 0
+    StudyRecord.objects.create(member=roll.order_by("id").first(), on=datetime.date(2025, 6, 1), hours=Decimal(60),
+                               source=StudySource.SELF_STUDY, title="自学")
+    before = measure("orglife.study_completion", branch, *period)
+    assert before.value == (Decimal(1) / on_roll).quantize(Decimal("0.0001"))
+
+    newcomer = Member.objects.filter(organization=sibling, pk__in=roll_on(sibling, year_end)).order_by("id").first()
+    StudyRecord.objects.create(member=newcomer, on=datetime.date(2025, 6, 1), hours=Decimal(60),
+                               source=StudySource.SELF_STUDY, title="在原支部自学")
+    moved = datetime.date(2026, 3, 1)
+    Membership.objects.filter(member=newcomer, ended_on__isnull=True).update(ended_on=moved)
+    Membership.objects.create(member=newcomer, organization=branch, started_on=moved)
+    Member.objects.filter(pk=newcomer.pk).update(organization=branch)
+    assert measure("orglife.study_completion", branch, *period).value == before.value
+    # Today's roll has them; the year's does not.
+    assert roll_on(branch, datetime.date(2026, 11, 20)).filter(member=newcomer).exists()
+    assert not roll_on(branch, year_end).filter(member=newcomer).exists()
 
 
 def test_study_completion_runs_a_fixed_number_of_queries(org, django_assert_max_num_queries):
@@ -136,14 +167,20 @@ def test_study_completion_runs_a_fixed_number_of_queries(org, django_assert_max_
 
 
 def test_volunteer_hours_per_member(org):
+    from dangjian.members.models import Member
     from dangjian.volunteers import services as volunteering
     from dangjian.volunteers.choices import SignUpStatus
     from dangjian.volunteers.tests.factories import make_activity, make_team
 
     community = org["community"]
+    end = datetime.date(2025, 12, 31)
+    members = members_on(community, end)
+    period = (datetime.date(2025, 1, 1), end)
+    already = measure("volunteers.hours_per_member", community, *period).value * members  # the demo's own hours
     team = make_team()
-    first = volunteering.volunteer_add(actor=None, team=team, name="志愿者甲")
-    second = volunteering.volunteer_add(actor=None, team=team, name="志愿者乙")
+    member = Member.objects.filter(pk__in=roll_on(community, end), user__isnull=False).order_by("id").first()
+    first = volunteering.volunteer_add(actor=None, team=team, user=member.user)  # a Party member by account
+    second = volunteering.volunteer_add(actor=None, team=team, name="居民志愿者")  # a resident
     day = datetime.date(2025, 5, 10)
     activity = make_activity(team, day=day)
     need = activity.needs.first()
@@ -164,11 +201,10 @@ def test_volunteer_hours_per_member(org):
     volunteering.signup_transition(actor=None, signup=signup, to=SignUpStatus.CHECKED_OUT,
                                    at=datetime.datetime(2026, 1, 5, 11, tzinfo=TZ))
 
-    end = datetime.date(2025, 12, 31)
-    members = members_on(community, end)
     assert members > 0
-    result = measure("volunteers.hours_per_member", community, datetime.date(2025, 1, 1), end)
-    assert result.value == (Decimal(5) / members).quantize(Decimal("0.01"))
+    result = measure("volunteers.hours_per_member", community, *period)
+    # The member's 2 hours count; the resident's 3 do not, nor the member's hours after the period.
+    assert result.value == ((already + 2) / members).quantize(Decimal("0.01"))
     assert result.records_url == f"/volunteers/figures/?org={community.pk}&year=2025"
     assert INDICATORS["volunteers.hours_per_member"].unit == "hours"
 
@@ -221,12 +257,7 @@ def test_survey_satisfaction_counts_ratings_at_or_above_the_rule(org):
     _answer(vote, vote_rating, 5, june)
 
     period = (datetime.date(2025, 6, 1), datetime.date(2025, 6, 30))
-    assert survey_satisfaction_counts(community, *period) == (4, 6)
-    try:  # the surveys part's own count, which the indicator uses when it is there, agrees
-        from dangjian.assessment.selectors_surveys import satisfaction
-    except ImportError:
-        satisfaction = survey_satisfaction_counts
-    assert satisfaction(community, *period) == (4, 6)
+    assert satisfaction(community, *period) == (4, 6)  # the surveys part's count, which the indicator uses
     result = measure("surveys.satisfaction", community, *period)
     assert result.value == (Decimal(4) / 6).quantize(Decimal("0.0001"))
     assert result.records_url.endswith(f"/assessment/surveys/?org={community.pk}")

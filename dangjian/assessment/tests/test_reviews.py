@@ -15,6 +15,7 @@ from dangjian.assessment import selectors_followup as selectors
 from dangjian.assessment.choices import RaterCapacity, ReportGrade, ReviewRoundStatus
 from dangjian.assessment.models import ReviewRound, WorkReportRating
 from dangjian.assessment.services_followup import (
+    rater_capacity,
     review_round_close,
     review_round_open,
     work_report_rate,
@@ -146,6 +147,30 @@ def test_grade_bands_take_the_highest_band_reached(org, personas):
     assert rules.grade_for(None) == ""
 
 
+def test_a_later_rule_pack_does_not_move_the_scores_of_an_earlier_round(org, personas):
+    """The points and bands are those in force on the day the round was opened."""
+    from dangjian.core.models import RulePack
+
+    report = _report(personas, org)
+    work_report_rate(actor=personas["community"], report=report, grade=G.FAIRLY_GOOD)
+    round_ = report.round
+    today = timezone.localdate()
+    ReviewRound.objects.filter(pk=round_.pk).update(created_at=timezone.now() - datetime.timedelta(days=60))
+    round_.refresh_from_db()
+    before = next(r for r in selectors.report_rows(round_) if r.report.pk == report.pk)
+    assert (before.score, before.grade) == (Decimal("80.00"), G.FAIRLY_GOOD)
+    RulePack.objects.create(code="assessment", version="2026.9", title="述职评议新分值",
+                            effective_from=today - datetime.timedelta(days=30), data={"assessment": {
+                                "report_grade_points": {"good": 100, "fairly_good": 95, "fair": 70, "poor": 40},
+                                "report_grade_bands": {"good": 95, "fairly_good": 85, "fair": 70, "poor": 0}}})
+    after = next(r for r in selectors.report_rows(round_) if r.report.pk == report.pk)
+    assert (after.score, after.grade) == (Decimal("80.00"), G.FAIRLY_GOOD)
+    # A round opened now follows the new pack.
+    ReviewRound.objects.filter(pk=round_.pk).update(created_at=timezone.now())
+    round_.refresh_from_db()
+    assert selectors.ScoreRules.for_round(round_).points[G.FAIRLY_GOOD] == Decimal(95)
+
+
 def test_a_member_of_another_branch_cannot_rate(org, personas):
     report = _report(personas, org)
     [outsider] = _member_users(org["sibling"], 1, prefix="outsider")
@@ -162,6 +187,36 @@ def test_the_reporter_cannot_rate_their_own_report(org, personas):
     report = _report(personas, org)
     with pytest.raises(ValidationError):
         work_report_rate(actor=personas["branch"], report=report, grade=G.GOOD)
+    assert not WorkReportRating.objects.filter(report=report).exists()
+
+
+def test_a_reporter_who_also_runs_the_round_cannot_rate_their_own_report(org, personas):
+    """The branch's secretary reports; they also hold a secretary's role over the community running the
+    round, which would make them an "upper" rater of every report but their own."""
+    from dangjian.accounts.models import RoleAssignment
+    from dangjian.core.access import Role
+
+    report = _report(personas, org)
+    reporter = User.objects.get(pk=personas["branch"].pk)
+    RoleAssignment.objects.create(user=reporter, role=Role.SECRETARY, organization=org["community"])
+    assert report.reporter.user_id == reporter.pk
+    assert rater_capacity(reporter, report) is None
+    with pytest.raises(ValidationError):
+        work_report_rate(actor=reporter, report=report, grade=G.GOOD)
+    assert not WorkReportRating.objects.filter(report=report).exists()
+    # Another branch's report of the same round they rate as the upper level.
+    other = report.round.reports.exclude(pk=report.pk).first()
+    work_report_submit(actor=personas["community"], report=other, text=REPORT_TEXT)
+    assert rater_capacity(reporter, other) == RaterCapacity.UPPER
+
+
+def test_a_rating_is_refused_once_the_round_closed_under_it(org, personas):
+    """The page was loaded while the round was open; it was closed before the rating was saved."""
+    report = _report(personas, org)
+    assert report.round.status == ReviewRoundStatus.OPEN  # loaded with the page
+    ReviewRound.objects.filter(pk=report.round_id).update(status=ReviewRoundStatus.CLOSED)
+    with pytest.raises(ValidationError):
+        work_report_rate(actor=personas["community"], report=report, grade=G.GOOD)
     assert not WorkReportRating.objects.filter(report=report).exists()
 
 

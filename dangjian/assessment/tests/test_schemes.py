@@ -44,6 +44,25 @@ def test_a_new_version_keeps_the_code_for_the_same_owner(personas, org):
     assert (mine.code, mine.version) == (f"community-tiers-{org['community'].code.lower()}", 1)
 
 
+def test_copies_into_one_owner_wait_for_each_other(personas, org, monkeypatch):
+    """Two copies into the same owner must not compute the same next version (a unique-constraint 500):
+    the copy locks the owner's row before it counts the versions."""
+    from django.db.models.query import QuerySet
+
+    from dangjian.organizations.models import Organization
+
+    locked = []
+    original = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    services.scheme_copy(actor=personas["organizer"], scheme=shipped("community-tiers"), owner=org["street"])
+    assert Organization in locked
+
+
 def test_branches_do_not_define_schemes_and_nobody_defines_for_others(personas, org):
     with pytest.raises(ValidationError) as exc:
         services.scheme_copy(actor=personas["branch"], scheme=shipped("village-stars"), owner=org["branch"])
@@ -210,6 +229,36 @@ def test_a_published_scheme_refuses_every_edit(personas):
     with pytest.raises(ValidationError) as exc:
         services.criterion_delete(actor=actor, scheme=draft, criterion=criterion)
     assert codes(exc.value) == {"not_draft"}
+
+
+def test_edits_from_a_page_loaded_before_the_publish_are_refused(personas):
+    """The edit page was loaded while the scheme was a draft; someone published it meanwhile. The status
+    is read from the locked row, not from the stale object."""
+    draft, actor = street_draft(personas), personas["organizer"]
+    stale = Scheme.objects.get(pk=draft.pk)
+    criterion, grade, step = draft.criteria.first(), draft.grades.first(), draft.steps.first()
+    services.scheme_publish(actor=actor, scheme=draft)
+    assert stale.status == "draft"
+    edits = [
+        lambda: services.scheme_update(actor=actor, scheme=stale, name="改"),
+        lambda: services.criterion_save(actor=actor, scheme=stale, code="new", name="新", points=1),
+        lambda: services.criterion_delete(actor=actor, scheme=stale, criterion=criterion),
+        lambda: services.grade_save(actor=actor, scheme=stale, code="x", name="x", min_points=1, rank=9),
+        lambda: services.grade_delete(actor=actor, scheme=stale, grade=grade),
+        lambda: services.step_save(actor=actor, scheme=stale, code="x", name="x", performer="self"),
+        lambda: services.step_delete(actor=actor, scheme=stale, step=step),
+    ]
+    for edit in edits:
+        with pytest.raises(ValidationError) as exc:
+            edit()
+        assert codes(exc.value) == {"not_draft"}
+    published = Scheme.objects.get(pk=draft.pk)
+    assert published.name == draft.name and published.criteria.count() == draft.criteria.count()
+    # Publishing again from the stale object does not publish twice.
+    with pytest.raises(ValidationError) as exc:
+        services.scheme_publish(actor=actor, scheme=stale)
+    assert codes(exc.value) == {"same_status"}
+    assert AuditEntry.objects.filter(action="assessment.scheme_published", object_id=str(draft.pk)).count() == 1
 
 
 def test_a_draft_cannot_be_retired(personas):

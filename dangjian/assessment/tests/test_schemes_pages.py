@@ -34,7 +34,16 @@ def test_detail_shows_measured_criteria_vetoes_grades_and_steps(client_for):
     assert [g.code for g in context["grades"]] == ["advanced", "average", "lagging"]
     assert [s.code for s in context["steps"]][:1] == ["self"] and len(context["steps"]) == 5
     body = response.content.decode()
-    assert "90%" in body and "80%" in body  # meeting compliance ≥ 90%, study completion ≥ 80%
+    assert "≥ 90.0%" in body and "≥ 80.0%" in body  # meeting compliance ≥ 90%, study completion ≥ 80%
+    # Hours read as every value of the indicator does, the unit once.
+    from django.utils.translation import gettext
+
+    from dangjian.assessment.indicators import value_text
+
+    service = next(c for c in context["criteria"] if c.code == "service")
+    assert service.threshold_label == value_text("volunteers.hours_per_member", 4)
+    assert f"≥ {service.threshold_label}" in body
+    assert f"{service.threshold_label} {gettext('hours')}" not in body
     assert str(context["criteria"][1].indicator_name) in body
     assert context["veto_grade_name"] == "后进"
     assert context["copy_form"] is None  # a branch secretary defines no schemes

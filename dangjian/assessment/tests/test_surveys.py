@@ -168,15 +168,52 @@ def test_only_members_under_the_survey_organization_may_answer(personas):
     assert codes_of(anonymous) == {"login"}
     survey_answer(survey=survey, answers={rating.pk: 5}, user=personas["member"])
     assert Response.objects.filter(survey=survey).count() == 1
-    residents = make_survey(personas, audience=SurveyAudience.RESIDENTS, title="居民满意度")
-    survey_answer(survey=residents, answers={q(residents, 0).pk: 5}, user=personas["resident"])
+
+
+def test_a_survey_of_residents_is_answered_with_ballot_codes_not_accounts(personas, client_for):
+    """Any signed-in user could answer a residents' survey by account: one answer per household
+    needs a ballot code per household, so residents + signed-in is refused when creating and changing."""
+    with pytest.raises(ValidationError) as refused:
+        make_survey(personas, audience=SurveyAudience.RESIDENTS, access=SurveyAccess.ACCOUNT, title="居民满意度")
+    assert codes_of(refused) == {"residents_by_ballot"}
+    assert list(refused.value.message_dict) == ["access"]
+    assert not community().surveys.filter(title="居民满意度").exists()
+    draft = make_survey(personas, open_it=False, title="党员测评")
+    with pytest.raises(ValidationError) as changed:
+        services.survey_update(actor=personas["community"], survey=draft, title=draft.title, purpose=draft.purpose,
+                               audience=SurveyAudience.RESIDENTS, access=SurveyAccess.ACCOUNT, anonymous=True,
+                               opens_on=draft.opens_on, closes_on=draft.closes_on)
+    assert codes_of(changed) == {"residents_by_ballot"}
+    draft.refresh_from_db()
+    assert draft.audience == SurveyAudience.MEMBERS
+    older = make_survey(personas, title="旧数据")  # written around the services: still no answer by account
+    type(older).objects.filter(pk=older.pk).update(audience=SurveyAudience.RESIDENTS)
+    older.refresh_from_db()
+    with pytest.raises(ValidationError) as by_account:
+        survey_answer(survey=older, answers={q(older, 0).pk: 5}, user=personas["resident"])
+    assert codes_of(by_account) == {"not_eligible"}
+    residents = make_survey(personas, audience=SurveyAudience.RESIDENTS, access=SurveyAccess.BALLOT, title="居民测评")
+    ballot = ballots_issue(actor=personas["community"], survey=residents, count=1)[0]
+    with pytest.raises(ValidationError) as no_code:  # a signed-in resident still needs the household's code
+        survey_answer(survey=residents, answers={q(residents, 0).pk: 5}, user=personas["resident"])
+    assert codes_of(no_code) == {"code"}
+    survey_answer(survey=residents, answers={q(residents, 0).pk: 5}, user=personas["resident"], ballot_code=ballot.code)
     assert Response.objects.filter(survey=residents).count() == 1
+    # The form offers ballot codes first (residents are the default audience) and shows the refusal by the field.
+    client = client_for("community")
+    assert client.get("/assessment/surveys/new/").context["form"]["access"].value() == SurveyAccess.BALLOT
+    page = client.post("/assessment/surveys/new/", {
+        "organization": community().pk, "title": "居民满意度", "purpose": "satisfaction", "audience": "residents",
+        "access": "account", "anonymous": "on", "opens_on": TODAY.isoformat(),
+        "closes_on": (TODAY + datetime.timedelta(days=7)).isoformat()})
+    assert page.status_code == 200 and "access" in page.context["form"].errors
+    assert not community().surveys.filter(title="居民满意度").exists()
 
 
 def test_open_for_lists_the_surveys_of_the_member_s_organizations_not_yet_answered(personas):
     above = make_survey(personas, title="社区党委的测评")
     own = make_survey(personas, organization=branch(), actor="branch", title="第一支部测评")
-    make_survey(personas, audience=SurveyAudience.RESIDENTS, title="居民测评")
+    make_survey(personas, audience=SurveyAudience.RESIDENTS, access=SurveyAccess.BALLOT, title="居民测评")
     make_survey(personas, title="草稿", open_it=False)
     assert set(open_for(personas["member"], TODAY)) == {above, own}
     assert set(open_for(personas["sibling"], TODAY)) == {above}  # not the first branch's own survey
@@ -264,6 +301,29 @@ def test_closed_and_not_yet_open_surveys_take_no_answers(personas):
     assert codes_of(past) == {"closes_on"}
 
 
+def test_an_answer_is_refused_when_the_survey_closed_after_it_was_loaded(personas):
+    """The survey object the page or the API loaded is stale: the service checks the row it locks."""
+    actor = personas["community"]
+    survey = make_survey(personas)
+    stale = type(survey).objects.get(pk=survey.pk)
+    survey_transition(actor=actor, survey=survey, action="close")
+    with pytest.raises(ValidationError) as closed:
+        survey_answer(survey=stale, answers={q(stale, 0).pk: 5}, user=personas["member"])
+    assert codes_of(closed) == {"closed"}
+    ballot_survey = vote_survey(personas)
+    ballot = ballots_issue(actor=actor, survey=ballot_survey, count=1)[0]
+    stale = type(ballot_survey).objects.get(pk=ballot_survey.pk)
+    type(ballot_survey).objects.filter(pk=ballot_survey.pk).update(closes_on=TODAY - datetime.timedelta(days=1))
+    with pytest.raises(ValidationError) as ended:
+        survey_answer(survey=stale, ballot_code=ballot.code, answers={
+            q(stale, 0).pk: option(q(stale, 0), "好"), q(stale, 1).pk: 9})
+    assert codes_of(ended) == {"closed"}
+    ballot.refresh_from_db()
+    assert ballot.used_on is None
+    assert not Response.objects.filter(survey__in=[survey, ballot_survey]).exists()
+    assert not Participation.objects.filter(survey__in=[survey, ballot_survey]).exists()
+
+
 def test_ballot_codes(personas):
     survey = vote_survey(personas)
     made = ballots_issue(actor=personas["community"], survey=survey, count=300)
@@ -290,7 +350,11 @@ def test_household_ballots_carry_building_and_room_never_names(personas, client_
     assert len(labels) == households.count() > 0
     names = {h.contact_name for h in households if h.contact_name}
     assert not any(name in label for label in labels for name in names)
-    sheet = client_for("community").get(f"/assessment/surveys/{survey.pk}/ballots/")
+    with CaptureQueriesContext(connection) as queries:
+        sheet = client_for("community").get(f"/assessment/surveys/{survey.pk}/ballots/")
+    assert sheet.context["households"] == households.count()
+    household_reads = [x["sql"] for x in queries.captured_queries if "grid_household" in x["sql"]]
+    assert len(household_reads) == 1 and "COUNT(" in household_reads[0].upper()  # counted, not loaded
     first = Ballot.objects.filter(survey=survey).order_by("label", "id").first()
     body = sheet.content.decode()
     assert first.label in body and f"{first.code[:4]}-{first.code[4:]}" in body and "<svg" in body
@@ -324,7 +388,43 @@ def test_tally_of_a_democratic_vote_with_seven_answers(personas):
     assert goods.answered == 6  # one vote chose none
     assert [(o.text, o.count, o.percent) for o in goods.options] == [
         ("理论学习", 2, Decimal("33.33")), ("服务群众", 4, Decimal("66.67")), ("廉洁自律", 2, Decimal("33.33"))]
-    assert figures.questions[3].texts == ["多下基层", "继续保持"]  # newest first, text only
+    assert figures.questions[3].texts == ["多下基层", "继续保持"]  # same day: by text; text only
+
+
+def test_text_answers_are_listed_by_day_then_alphabetically_never_in_order_of_arrival(personas, client_for):
+    survey = make_survey(personas, access=SurveyAccess.BALLOT, questions=[(QuestionKind.TEXT, "建议", True)])
+    text = q(survey, 0)
+    codes = [b.code for b in ballots_issue(actor=personas["community"], survey=survey, count=4)]
+    survey_answer(survey=survey, ballot_code=codes[0], answers={text.pk: "0 older"})
+    Response.objects.filter(survey=survey).update(submitted_on=TODAY - datetime.timedelta(days=3))
+    for code, said in zip(codes[1:], ["B second", "C third", "A last"], strict=True):  # arrive in this order today
+        survey_answer(survey=survey, ballot_code=code, answers={text.pk: said})
+    assert survey_tally(survey).questions[0].texts == ["A last", "B second", "C third", "0 older"]
+    page = client_for("community").get(f"/assessment/surveys/{survey.pk}/results/")
+    assert page.context["tally"].questions[0].texts[0] == "A last"
+
+
+def test_export_of_an_anonymous_survey_sorts_answers_by_question_and_value_not_by_arrival(personas, client_for):
+    survey = make_survey(personas, access=SurveyAccess.BALLOT, questions=[
+        (QuestionKind.RATING, "满意度", 5), (QuestionKind.SINGLE, "评价", GRADES), (QuestionKind.TEXT, "建议", False)])
+    rating, grade, text = q(survey, 0), q(survey, 1), q(survey, 2)
+    codes = [b.code for b in ballots_issue(actor=personas["community"], survey=survey, count=5)]
+    given = [(3, "一般", "B"), (5, "好", "C"), (1, "差", "A"), (4, "较好", "D"), (2, "差", "")]
+    for code, (r, g, t) in zip(codes, given, strict=True):
+        survey_answer(survey=survey, ballot_code=code, answers={rating.pk: r, grade.pk: option(grade, g), text.pk: t})
+    export = client_for("community").get(f"/assessment/surveys/{survey.pk}/results.xlsx")
+    book = load_workbook(io.BytesIO(export.content))
+    rows = list(book["原始答卷"].iter_rows(values_only=True))
+    assert rows[0] == ("答卷编号", "题号", "题目", "回答")
+    by_question = [(number, answer) for _n, number, _t, answer in rows[1:]]
+    assert by_question == [(1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (2, "好"), (2, "较好"), (2, "一般"), (2, "差"),
+                           (2, "差"), (3, "A"), (3, "B"), (3, "C"), (3, "D")]
+    # Response numbers follow the sorted rows (the lowest rating is response 1), not the order of arrival.
+    assert [n for n, number, _t, _a in rows[1:] if number == 1] == [1, 2, 3, 4, 5]
+    summary = [row for row in book["统计"].iter_rows(values_only=True)]
+    assert summary[0] == ("题号", "题目", "选项或分值", "人数", "比例(%)")
+    assert (None, "参与人数", None, 5, None) in summary and (None, "已使用测评码（参与率%）", None, 5, 100.0) in summary
+    assert (2, "评价", "差", 2, 40.0) in summary
 
 
 def test_satisfaction_counts_rating_answers_of_satisfaction_surveys_in_the_subtree(personas):

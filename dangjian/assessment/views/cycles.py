@@ -4,6 +4,7 @@ log), evidence files and an organization's ratings across years."""
 from __future__ import annotations
 
 from itertools import groupby
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from dangjian.organizations.selectors import visible_ancestors
 
 from .. import selectors_cycles as selectors
 from ..choices import AssessmentAction, AssessmentStatus, CycleStatus, EvidenceKind, Movement, SchemeKind
-from ..forms_cycles import CycleOpenForm, EvidenceForm, ResultRecordForm, ResultReviewForm, StepForm
+from ..forms_cycles import FILE_ACCEPT, CycleOpenForm, EvidenceForm, ResultRecordForm, ResultReviewForm, StepForm
 from ..models import Assessment, CriterionResult, Cycle, Evidence
 from ..services_cycles import (
     MEASURE_INLINE,
@@ -126,13 +127,14 @@ def cycle_page(request, pk):
     """A cycle's results: the grade distribution (table and chart), movements, and one row per organization."""
     cycle = get_for(request.user, CYCLES, "view", pk=pk)
     grades, steps = scheme_grades(cycle.scheme), scheme_steps(cycle.scheme)
-    all_rows = selectors.cycle_rows(cycle, request.user)
+    movements = selectors.movements(cycle)
+    all_rows = selectors.cycle_rows(cycle, request.user, moves=movements)
     rows = _filtered(all_rows, request, grades)
     dist = selectors.distribution(cycle)
-    moves = selectors.movement_counts(cycle)
+    moves = selectors.movement_counts(cycle, movements)
     chart = {"title": _("Grades of %(n)d approved organizations") % {"n": dist.approved},
              "labels": [g.name for g in dist.rows], "counts": [g.count for g in dist.rows],
-             "percents": [float(g.percent) for g in dist.rows], "file": f"{cycle.name}-等次分布"}
+             "percents": [float(g.percent) for g in dist.rows], "file": f"{cycle.name}-{_('Grade distribution')}"}
     return render(request, "assessment/cycles/cycle.html", {
         "nav": "assessment", "cycle": cycle, "scheme": cycle.scheme, "rows": rows, "row_total": len(all_rows),
         "dist": dist, "chart": chart, "grades": grades, "steps": steps, "statuses": AssessmentStatus.choices,
@@ -215,6 +217,7 @@ def assessment_page(request, pk):
         "history": selectors.history(assessment.organization, cycle.scheme.code),
         "is_star": cycle.scheme.kind == SchemeKind.STAR,
         "evidence_kinds": [(k.value, k.label) for k in (EvidenceKind.PHOTO, EvidenceKind.FILE, EvidenceKind.RECORD)],
+        "evidence_accept": FILE_ACCEPT,
         "see_cycle": can(request.user, "view", cycle),
         "see_org": can(request.user, "view", assessment.organization),
     })
@@ -312,6 +315,16 @@ def evidence_add_view(request, pk):
     return redirect(assessment_url(result.assessment, f"c{result.pk}"))
 
 
+def download_name(evidence: Evidence) -> str:
+    """The name an evidence file downloads under: a file's caption (or the stored name), always with the
+    stored file's extension (a photo among files is kept re-encoded, perhaps as another type)."""
+    stored = PurePosixPath(evidence.file.name)
+    name = evidence.caption.replace("/", "_").strip() if evidence.kind == EvidenceKind.FILE else ""
+    if not name:
+        return stored.name
+    return name if PurePosixPath(name).suffix.lower() == stored.suffix.lower() else name + stored.suffix
+
+
 @login_required
 @require_GET
 def evidence_file(request, pk):
@@ -327,9 +340,8 @@ def evidence_file(request, pk):
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    name = evidence.caption if evidence.kind == EvidenceKind.FILE and evidence.caption else evidence.file.name
     response = FileResponse(handle, as_attachment=evidence.kind != EvidenceKind.PHOTO,
-                            filename=name.rsplit("/", 1)[-1])
+                            filename=download_name(evidence))
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,34 +1,31 @@
-"""Small reads the cycle pages need beyond the cycle selectors: who may run a cycle, which
-organizations a scheme may rate under it, how a measured value reads, an organization's
-assessments across schemes, and the landing page's links to the other assessment pages."""
+"""Small reads the cycle pages need beyond the cycle selectors: how a measured value reads, an
+organization's assessments across schemes, and the landing page's links to the other assessment pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.access import user_scope
-from dangjian.organizations.choices import BRANCH_TYPES, OrgStatus, OrgType
 from dangjian.organizations.models import Organization
 
-from .. import grading
 from ..choices import AssessmentStatus, Movement
-from ..indicators import INDICATORS
+from ..indicators import INDICATORS, value_text
 from ..models import Assessment, Cycle, Grade
+from ..selectors_cycles import run_by_choices
+from ..services_cycles import approved_ranks, movement_from, previous_in
 
-# The other assessment pages, linked from the landing page (built by other parts of the app; a plain
-# path until their route exists).
+# The other assessment pages, linked from the landing page.
 SECTIONS = [
-    ("assessment:schemes", "/assessment/schemes/", "bi-journal-check", gettext_lazy("Schemes"),
+    ("assessment:schemes", "bi-journal-check", gettext_lazy("Schemes"),
      gettext_lazy("Criteria, grades and review steps of each rating")),
-    ("assessment:surveys", "/assessment/surveys/", "bi-ui-checks", gettext_lazy("Surveys"),
+    ("assessment:surveys", "bi-ui-checks", gettext_lazy("Surveys"),
      gettext_lazy("Satisfaction surveys and democratic votes")),
-    ("assessment:rectifications", "/assessment/rectifications/", "bi-wrench-adjustable", gettext_lazy("Rectification"),
+    ("assessment:rectifications", "bi-wrench-adjustable", gettext_lazy("Rectification"),
      gettext_lazy("Tasks opened for shortfalls, with deadlines")),
-    ("assessment:review_rounds", "/assessment/reviews/", "bi-person-video3", gettext_lazy("Work-report reviews"),
+    ("assessment:review_rounds", "bi-person-video3", gettext_lazy("Work-report reviews"),
      gettext_lazy("Secretaries' yearly reports and their ratings")),
 ]
 
@@ -42,58 +39,20 @@ MOVEMENT_ICONS = {
 
 
 def section_links() -> list[dict]:
-    links = []
-    for name, fallback, icon, title, text in SECTIONS:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            url = fallback
-        links.append({"url": url, "icon": icon, "title": title, "text": text})
-    return links
-
-
-def run_by_choices(user):
-    """Organizations the user may open a cycle for: those they may add to, not branches or Party groups."""
-    return (Organization.objects.restrict(user, "add").filter(status=OrgStatus.ACTIVE)
-            .exclude(org_type__in=[*BRANCH_TYPES, OrgType.PARTY_GROUP]).order_by("path"))
-
-
-def eligible_organizations(run_by: Organization, scheme) -> list[Organization]:
-    """Active organizations under ``run_by`` that ``scheme`` may rate: of its unit kinds, one organization
-    per unit: a community's Party committee (not also its branches, nor the committee grouping several
-    communities), a village's branch or general branch; never a Party group or a temporary branch."""
-    qs = (Organization.objects.filter(path__startswith=run_by.path, status=OrgStatus.ACTIVE)
-          .exclude(pk=run_by.pk).exclude(org_type__in=[OrgType.PARTY_GROUP, OrgType.TEMPORARY_BRANCH])
-          .only("id", "name", "short_name", "path", "depth", "org_type", "unit_kind").order_by("path"))
-    if scheme.unit_kinds:
-        qs = qs.filter(unit_kind__in=scheme.unit_kinds)
-    candidates = list(qs[:3000])
-    step = Organization.steplen
-    paths = {o.path for o in candidates}
-    # Organizations grouping other rated-kind organizations that are themselves more than branches.
-    grouping = {o.path[:-step] for o in candidates if o.org_type not in BRANCH_TYPES}
-    return [o for o in candidates
-            if o.path not in grouping and not (o.org_type in BRANCH_TYPES and o.path[:-step] in paths)]
-
-
-def percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+    return [{"url": reverse(name), "icon": icon, "title": title, "text": text} for name, icon, title, text in SECTIONS]
 
 
 def measured_text(criterion, value) -> str:
     """A measured value as people read it: a rate as a percentage, hours as hours."""
     if value is None:
         return _("no records in the period")
-    unit = getattr(INDICATORS.get(criterion.indicator), "unit", "ratio")
-    if unit == "hours":
-        return _("%(hours)s hours") % {"hours": Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()}
-    return percent(value)
+    return value_text(criterion.indicator, value)
 
 
 def threshold_text(criterion) -> str:
     if criterion.threshold is None:
         return ""
-    return measured_text(criterion, criterion.threshold)
+    return value_text(criterion.indicator, criterion.threshold)
 
 
 def indicator_name(criterion) -> str:
@@ -110,28 +69,25 @@ class OrgHistoryRow:
 
 
 def org_history_rows(organization: Organization, user) -> list[OrgHistoryRow]:
-    """Every assessment of ``organization`` the user may see, newest first, with the grade's name and the
-    movement from the previous approved assessment under the same scheme code (two queries)."""
+    """Every assessment of ``organization`` the user may see, newest first, with the grade's name and,
+    once approved, the movement from the previous approved rating under the same scheme code, as on
+    the cycle page (three queries)."""
     assessments = list(Assessment.objects.restrict(user, "view").filter(organization=organization)
                        .select_related("cycle__scheme", "cycle__organization")
-                       .order_by("cycle__scheme__code", "cycle__year", "cycle__id"))
+                       .order_by("-cycle__year", "cycle__scheme__code", "cycle__id"))
     grades: dict[int, list[Grade]] = {}
     for grade in Grade.objects.filter(scheme__in={a.cycle.scheme_id for a in assessments}):
         grades.setdefault(grade.scheme_id, []).append(grade)
-    # Ranks are compared by grade code across versions of a scheme (the code is kept between versions).
-    rows, previous = [], {}
+    approved = approved_ranks(organization=organization) if assessments else []
+    rows = []
     for a in assessments:
         scheme_grades = grades.get(a.cycle.scheme_id, [])
         names = {g.code: g.name for g in scheme_grades}
         move = ""
         if a.status == AssessmentStatus.APPROVED:
-            lowest = min((g.rank for g in scheme_grades), default=None)
-            before = previous.get(a.cycle.scheme.code)
-            move = grading.movement(grading.rank_of(scheme_grades, before) if before else None,
-                                    grading.rank_of(scheme_grades, a.grade), lowest)
-            previous[a.cycle.scheme.code] = a.grade
+            previous = previous_in(approved, organization.pk, a.cycle.scheme.code, a.cycle.year)
+            move = movement_from(previous, scheme_grades, a.grade)
         rows.append(OrgHistoryRow(a, a.cycle, names.get(a.grade, a.grade), move))
-    rows.sort(key=lambda r: (-r.cycle.year, r.cycle.scheme.code))
     return rows
 
 

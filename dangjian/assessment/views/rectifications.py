@@ -19,6 +19,7 @@ from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.members.filters import org_picker_choices
 from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import organizations_for
 
 from .. import selectors_followup as selectors
 from ..choices import RectificationAction, RectificationStatus
@@ -180,14 +181,7 @@ def rectification_file(request, pk):
 
 def _openable(user):
     """Organizations a user may open a task for: strictly below those they may add over."""
-    scope = user_scope(user, "add")
-    queryset = Organization.objects.filter(status="active")
-    if scope.everything:
-        return queryset.filter(depth__gt=1)
-    below = Q(pk__in=[])
-    for path in scope.paths:
-        below |= Q(path__startswith=path, depth__gt=len(path) // Organization.steplen)
-    return queryset.filter(below)
+    return organizations_for(user, "add", strictly_below=True)
 
 
 @login_required
@@ -196,7 +190,7 @@ def rectification_new(request):
     scope = user_scope(request.user, "add")
     if not (scope.everything or scope.paths):
         raise PermissionDenied
-    organizations = _openable(request.user).order_by("path")
+    organizations = _openable(request.user)
     chosen = None
     org_pk = request.POST.get("organization") or request.GET.get("org")
     if org_pk:

@@ -17,6 +17,7 @@ from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.organizations.choices import BRANCH_TYPES, OrgType
 from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import organizations_for
 
 from .. import selectors_followup as selectors
 from ..choices import RaterCapacity, ReportGrade, ReviewRoundStatus
@@ -58,8 +59,7 @@ def round_list(request):
 
 def _running_choices(user):
     """Organizations a user may run a round in: those they may add over that have organizations below."""
-    return (Organization.objects.restrict(user, "add").filter(status="active", numchild__gt=0)
-            .exclude(org_type__in=BRANCH_TYPES).order_by("path"))
+    return organizations_for(user, "add", exclude_types=BRANCH_TYPES).filter(numchild__gt=0)
 
 
 @login_required

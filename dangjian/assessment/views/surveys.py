@@ -3,8 +3,6 @@ public link and QR code, ballot codes), the results with charts and the export, 
 answer page for phones (signed in, or with a one-time ballot code)."""
 from __future__ import annotations
 
-import io
-
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +23,7 @@ from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.organizations.models import Organization
 
+from .. import exports_surveys as exports
 from .. import selectors_surveys as selectors
 from .. import services_surveys as services
 from ..choices import QuestionKind, SurveyAccess, SurveyPurpose, SurveyStatus
@@ -229,8 +228,8 @@ def ballots(request, pk):
         page = None
     return render(request, "assessment/surveys/ballots.html", {
         "nav": NAV, "survey": survey, "form": form, "codes": codes, "page_obj": page,
-        "households": len(selectors.household_labels(survey.organization)) if survey.access == SurveyAccess.BALLOT
-        else 0, "can_issue": survey.access == SurveyAccess.BALLOT and survey.status != SurveyStatus.CLOSED})
+        "households": selectors.household_count(survey.organization) if survey.access == SurveyAccess.BALLOT else 0,
+        "can_issue": survey.access == SurveyAccess.BALLOT and survey.status != SurveyStatus.CLOSED})
 
 
 @login_required
@@ -244,64 +243,14 @@ def results(request, pk):
         "can_export": can(request.user, "export", survey)})
 
 
-def _answer_text(answer) -> str:
-    if answer.option_id:
-        return answer.option.text
-    if answer.rating is not None:
-        return str(answer.rating)
-    return answer.text
-
-
 @login_required
 @require_GET
 def results_xlsx(request, pk):
-    """The tallies and the raw answers as a spreadsheet. The raw answers name the respondent only
-    for a named survey answered by signed-in users."""
-    from openpyxl import Workbook
-
+    """The tallies and the raw answers as a spreadsheet (see ``exports_surveys``); the download is audited."""
     survey = _survey(request, pk, "export")
-    figures = selectors.survey_tally(survey)
-    named = not survey.anonymous and survey.access == SurveyAccess.ACCOUNT
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "统计"
-    sheet.append([survey.title])
-    sheet.append(["参与人数", figures.respondents])
-    if figures.issued is not None:
-        sheet.append(["发放测评码", figures.issued, "已使用", figures.used, "参与率(%)",
-                      float(figures.turnout) if figures.turnout is not None else None])
-    sheet.append([])
-    sheet.append(["题号", "题目", "选项或分值", "人数", "比例(%)"])
-    for number, q in enumerate(figures.questions, 1):
-        if q.options:
-            for o in q.options:
-                sheet.append([number, q.question.text, o.text, o.count, float(o.percent) if o.percent is not None else None])
-        elif q.distribution:
-            for rating, count in q.distribution:
-                sheet.append([number, q.question.text, rating, count, None])
-            sheet.append([number, q.question.text, "平均分", float(q.average) if q.average is not None else None, None])
-            sheet.append([number, q.question.text, "满意", q.satisfied,
-                          float(q.satisfied_percent) if q.satisfied_percent is not None else None])
-        else:
-            sheet.append([number, q.question.text, "文字回答", q.answered, None])
-    raw = book.create_sheet("原始答卷")
-    raw.append(["答卷编号", *(["答卷人"] if named else []), "题号", "题目", "回答"])
-    numbers = {q.question.pk: n for n, q in enumerate(figures.questions, 1)}
-    answers = selectors.raw_answers(survey)
-    if named:
-        answers = answers.select_related("response__respondent")
-    sequence: dict[int, int] = {}
-    for answer in answers.iterator(chunk_size=2000):
-        sheet_no = sequence.setdefault(answer.response_id, len(sequence) + 1)
-        who = []
-        if named:
-            person = answer.response.respondent
-            who = [(person.get_full_name() or person.get_username()) if person else ""]
-        raw.append([sheet_no, *who, numbers.get(answer.question_id), answer.question.text, _answer_text(answer)])
+    content = exports.results_xlsx(survey, selectors.survey_tally(survey))
     services.survey_exported(actor=request.user, survey=survey)
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{survey.title}-测评结果.xlsx")
     return response
 

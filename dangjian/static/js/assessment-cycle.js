@@ -1,5 +1,5 @@
 // Assessment cycle pages: the grade distribution chart (from the JSON island "grade-data"), saved as an
-// image through the chart's toolbox; "select all / none" of the organizations when opening a cycle.
+// image through the chart's toolbox (its label from the chart's data-save-label); "select all / none" of the organizations when opening a cycle.
 document.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("grade-chart");
   var island = document.getElementById("grade-data");
@@ -7,15 +7,16 @@ document.addEventListener("DOMContentLoaded", function () {
   var data = JSON.parse(island.textContent);
   box.style.height = "300px";  // ECharts needs a height (set from script: no inline styles under the CSP)
   var chart = echarts.init(box);
+  var esc = echarts.format.encodeHTML;
   chart.setOption({
     color: ["#c8102e"],
     title: { text: data.title, left: "center", textStyle: { fontSize: 14, fontWeight: "normal" } },
-    toolbox: { right: 0, feature: { saveAsImage: { name: data.file, pixelRatio: 2, title: "\u4fdd\u5b58\u4e3a\u56fe\u7247" } } },
+    toolbox: { right: 0, feature: { saveAsImage: { name: data.file, pixelRatio: 2, title: box.dataset.saveLabel || "" } } },
     tooltip: {
       trigger: "axis", axisPointer: { type: "shadow" },
       formatter: function (items) {
         var i = items[0].dataIndex;
-        return data.labels[i] + "<br>" + data.counts[i] + " (" + data.percents[i] + "%)";
+        return esc(data.labels[i]) + "<br>" + data.counts[i] + " (" + data.percents[i] + "%)";
       }
     },
     grid: { left: 40, right: 16, bottom: 30, top: 48 },

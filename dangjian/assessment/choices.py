@@ -1,6 +1,7 @@
 """Choices of the assessment work (考核、分类定级): schemes, cycles, surveys, rectification, reviews."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SchemeKind(models.TextChoices):
@@ -10,9 +11,9 @@ class SchemeKind(models.TextChoices):
 
 
 class SchemeStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    RETIRED = "retired", _("Retired")
+    DRAFT = "draft", pgettext_lazy("scheme status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("scheme status", "Published")
+    RETIRED = "retired", pgettext_lazy("scheme status", "Retired")
 
 
 class EvidenceKind(models.TextChoices):
@@ -32,14 +33,14 @@ class Performer(models.TextChoices):
 
 
 class CycleStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("cycle status", "Open")
+    CLOSED = "closed", pgettext_lazy("cycle status", "Closed")
 
 
 class AssessmentStatus(models.TextChoices):
-    IN_REVIEW = "in_review", _("In review")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
+    IN_REVIEW = "in_review", pgettext_lazy("assessment status", "In review")
+    RETURNED = "returned", pgettext_lazy("assessment status", "Returned")
+    APPROVED = "approved", pgettext_lazy("assessment status", "Approved")
 
 
 class AssessmentAction(models.TextChoices):
@@ -85,9 +86,9 @@ class SurveyAccess(models.TextChoices):
 
 
 class SurveyStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("survey status", "Draft")
+    OPEN = "open", pgettext_lazy("survey status", "Open")
+    CLOSED = "closed", pgettext_lazy("survey status", "Closed")
 
 
 class QuestionKind(models.TextChoices):
@@ -98,9 +99,9 @@ class QuestionKind(models.TextChoices):
 
 
 class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    SUBMITTED = "submitted", _("Awaiting check")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("rectification status", "Open")
+    SUBMITTED = "submitted", pgettext_lazy("rectification status", "Awaiting check")
+    CLOSED = "closed", pgettext_lazy("rectification status", "Closed")
 
 
 class RectificationAction(models.TextChoices):
@@ -110,8 +111,8 @@ class RectificationAction(models.TextChoices):
 
 
 class ReviewRoundStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("review status", "Open")
+    CLOSED = "closed", pgettext_lazy("review status", "Closed")
 
 
 class RaterCapacity(models.TextChoices):

@@ -6,7 +6,7 @@ it; the results on the detail list only the organizations the user may see (a vi
 finds their own village, the distribution of the whole cycle).
 """
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -110,7 +110,7 @@ class AssessmentResultSerializer(serializers.Serializer):
     grade_name = serializers.SerializerMethodField()
     target_grade = serializers.CharField()
     movement = serializers.SerializerMethodField()
-    criteria = CriterionValueSerializer(source="results.all", many=True)
+    criteria = serializers.SerializerMethodField()
 
     def get_step_name(self, assessment) -> str:
         step = self.context["steps"].get(assessment.step)
@@ -122,6 +122,27 @@ class AssessmentResultSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ChoiceField(choices=Movement.choices))
     def get_movement(self, assessment) -> str:
         return self.context["movements"].get(assessment.pk, Movement.NEW)
+
+    @extend_schema_field(CriterionValueSerializer(many=True))
+    def get_criteria(self, assessment) -> list[dict]:
+        return self.context["criteria"].get(assessment.pk, [])
+
+
+def _criteria_by_assessment(cycle, assessments) -> dict[int, list[dict]]:
+    """Each assessment's criteria as plain rows (one query for the whole cycle: a cycle of a thousand
+    villages has over ten thousand results, too many to build model objects and nested serializers for)."""
+    criteria = {c.pk: c for c in cycle.scheme.criteria.all()}
+    rows: dict[int, list[dict]] = {}
+    results = (CriterionResult.objects.filter(assessment__in=assessments)
+               .order_by("assessment_id", "criterion__is_veto", "criterion__order", "criterion_id")
+               .values_list("assessment_id", "criterion_id", "met", "value", "records_url"))
+    for assessment_id, criterion_id, met, value, records_url in results:
+        criterion = criteria[criterion_id]
+        rows.setdefault(assessment_id, []).append({
+            "code": criterion.code, "name": criterion.name, "is_veto": criterion.is_veto,
+            "measured": criterion.measured, "met": met, "value": None if value is None else f"{value:.4f}",
+            "records_url": records_url})
+    return rows
 
 
 class CycleDetailSerializer(CycleSerializer):
@@ -152,11 +173,10 @@ class CycleDetailSerializer(CycleSerializer):
     @extend_schema_field(AssessmentResultSerializer(many=True))
     def get_results(self, cycle):
         request = self.context.get("request")
-        results = CriterionResult.objects.select_related("criterion")
         assessments = (Assessment.objects.filter(cycle=cycle).restrict(getattr(request, "user", None), "view")
-                       .select_related("organization").prefetch_related(Prefetch("results", queryset=results))
-                       .order_by("organization__path"))
-        context = {"steps": {s.order: s for s in scheme_steps(cycle.scheme)},
+                       .select_related("organization").order_by("organization__path"))
+        context = {"criteria": _criteria_by_assessment(cycle, assessments),
+                   "steps": {s.order: s for s in scheme_steps(cycle.scheme)},
                    "grade_names": {g.code: g.name for g in scheme_grades(cycle.scheme)},
                    "movements": self._movements(cycle)}
         return AssessmentResultSerializer(assessments, many=True, context=context).data

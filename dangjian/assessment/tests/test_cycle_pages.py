@@ -50,9 +50,9 @@ def test_pages_render_for_those_who_see_the_cycle(client_for, checklist):
 
 def test_community_secretary_sees_only_its_own_row(client_for, checklist):
     cycle, _ = checklist
-    rows = client_for("community").get(f"/assessment/cycles/{cycle.pk}/").context["rows"]
+    rows = client_for("community").get(f"/assessment/cycles/{cycle.pk}/").context["page_obj"].object_list
     assert [r.organization.name for r in rows] == ["滨河社区党委"]
-    rows = client_for("organizer").get(f"/assessment/cycles/{cycle.pk}/").context["rows"]
+    rows = client_for("organizer").get(f"/assessment/cycles/{cycle.pk}/").context["page_obj"].object_list
     assert {r.organization.name for r in rows} == {"滨河社区党委", "望江社区党委"}
 
 
@@ -237,9 +237,9 @@ def test_cycle_page_shows_distribution_and_star_rate(client_for, approved_stars)
     assert str(dist.star_rate) == "50.00"
     body = page.content.decode()
     assert 'id="grade-data"' in body and "50.00%" in body
-    sorted_rows = client_for("city").get(f"/assessment/cycles/{cycle.pk}/", {"sort": "grade"}).context["rows"]
+    sorted_rows = client_for("city").get(f"/assessment/cycles/{cycle.pk}/", {"sort": "grade"}).context["page_obj"].object_list
     assert [r.grade_name for r in sorted_rows] == ["先进", "一般", "后进"]
-    only = client_for("city").get(f"/assessment/cycles/{cycle.pk}/", {"grade": "lagging"}).context["rows"]
+    only = client_for("city").get(f"/assessment/cycles/{cycle.pk}/", {"grade": "lagging"}).context["page_obj"].object_list
     assert [r.vetoed for r in only] == [True]
 
 

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,6 +122,10 @@ def _filtered(rows, request, grades):
     return rows
 
 
+# A cycle may rate a thousand villages: the results table shows them a hundred at a time.
+ROWS_PER_PAGE = 100
+
+
 @login_required
 @require_GET
 def cycle_page(request, pk):
@@ -136,7 +141,8 @@ def cycle_page(request, pk):
              "labels": [g.name for g in dist.rows], "counts": [g.count for g in dist.rows],
              "percents": [float(g.percent) for g in dist.rows], "file": f"{cycle.name}-{_('Grade distribution')}"}
     return render(request, "assessment/cycles/cycle.html", {
-        "nav": "assessment", "cycle": cycle, "scheme": cycle.scheme, "rows": rows, "row_total": len(all_rows),
+        "nav": "assessment", "cycle": cycle, "scheme": cycle.scheme, "row_total": len(all_rows),
+        "page_obj": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
         "dist": dist, "chart": chart, "grades": grades, "steps": steps, "statuses": AssessmentStatus.choices,
         "is_star": cycle.scheme.kind == SchemeKind.STAR,
         "movements": [(code, label, moves.get(code, 0), MOVEMENT_ICONS[code]) for code, label in Movement.choices],

@@ -104,27 +104,21 @@ def _star_cycle(city_org, actor):
 
 
 def build(url: str, *, rebuild: bool) -> dict:
-    import psycopg
     from django.core.management import call_command
     from django.db import connections
-    from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    name = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-    if exists and not rebuild:
+    from .run import Database
+
+    db = Database(url)
+    if db.exists() and not rebuild:
         call_command("migrate", verbosity=0)
         from dangjian.assessment.models import Cycle
 
         if Cycle.objects.filter(name__in=[STAR_CYCLE, TIER_CYCLE]).count() == 2:
-            say(f"{name} holds the assessment data set.")
+            say(f"{db.name} holds the assessment data set.")
             return {"source": "present"}
-        say(f"{name} is incomplete; rebuilding.")
-    connections.close_all()
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        say(f"{db.name} is incomplete; rebuilding.")
+    db.recreate()
     facts = {"source": "built"}
     started = time.monotonic()
     call_command("migrate", verbosity=0)

@@ -561,27 +561,21 @@ class Builder:
 
 def build(url: str, *, rebuild: bool) -> dict:
     """Make sure the database holds the data set (build it when missing or ``rebuild``)."""
-    import psycopg
     from django.core.management import call_command
     from django.db import connections, transaction
-    from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    name = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-    if exists and not rebuild:
+    from .run import Database
+
+    db = Database(url)
+    if db.exists() and not rebuild:
         call_command("migrate", verbosity=0)
         from dangjian.grid.models import Grid, ServiceRequest
 
         if Grid.objects.count() >= GRIDS and ServiceRequest.objects.count() >= REQUESTS:
-            say(f"{name} holds the grid data set.")
+            say(f"{db.name} holds the grid data set.")
             return {"source": "present"}
-        say(f"{name} is incomplete; rebuilding.")
-    connections.close_all()
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        say(f"{db.name} is incomplete; rebuilding.")
+    db.recreate()
     facts = {"source": "built"}
     started = time.monotonic()
     call_command("migrate", verbosity=0)

@@ -263,42 +263,34 @@ def _form_errors(request, form) -> None:
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
 
 
+def _post_on_result(request, pk, form_class, write, message):
+    """Validate ``form_class`` for one criterion result and hand its data to the service ``write``."""
+    result = _result(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            write(actor=request.user, result=result, **form.cleaned_data)
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, message % {"name": result.criterion.name})
+    else:
+        _form_errors(request, form)
+    return redirect(assessment_url(result.assessment, f"c{result.pk}"))
+
+
 @require_POST
 @login_required
 def result_record_view(request, pk):
     """The assessed organization's own finding on one criterion (met or not; a veto item triggered or not)."""
-    result = _result(request, pk)
-    form = ResultRecordForm(request.POST)
-    if form.is_valid():
-        try:
-            result_record(actor=request.user, result=result, met=form.cleaned_data["met"],
-                          note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Saved: %(name)s.") % {"name": result.criterion.name})
-    else:
-        _form_errors(request, form)
-    return redirect(assessment_url(result.assessment, f"c{result.pk}"))
+    return _post_on_result(request, pk, ResultRecordForm, result_record, _("Saved: %(name)s."))
 
 
 @require_POST
 @login_required
 def result_review_view(request, pk):
     """A reviewer's verdict on one criterion (a rejection with its reason)."""
-    result = _result(request, pk)
-    form = ResultReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            result_review(actor=request.user, result=result, verdict=form.cleaned_data["verdict"],
-                          note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Verdict saved: %(name)s.") % {"name": result.criterion.name})
-    else:
-        _form_errors(request, form)
-    return redirect(assessment_url(result.assessment, f"c{result.pk}"))
+    return _post_on_result(request, pk, ResultReviewForm, result_review, _("Verdict saved: %(name)s."))
 
 
 @require_POST

@@ -1,5 +1,6 @@
 """Demo surveys of 滨河社区党委: a residents' satisfaction survey answered with ballot codes handed to
-households, a members' democratic vote answered at a meeting, and a draft still being built.
+households, a members' democratic vote answered at a meeting, a members' satisfaction survey open on
+their phones, and a draft still being built.
 
 Needs the demo city, the grid demo (households of 滨河社区's grids) and the personas.
 """
@@ -90,6 +91,17 @@ def build_demo(*, seed: int = 1) -> list[Survey]:
                 grade_q.pk: rng.choices(grade_ids, weights=[60, 28, 10, 2])[0],
                 score_q.pk: rng.choices(range(1, 11), weights=[1, 1, 1, 1, 2, 3, 6, 10, 12, 10])[0]})
         made.append(vote)
+
+        # Open to the members of the community on their phones (signed in): the demo member can answer it.
+        branch_life = survey_create(
+            actor=secretary, organization=community, title="支部组织生活满意度测评", purpose=SurveyPurpose.SATISFACTION,
+            audience=SurveyAudience.MEMBERS, access=SurveyAccess.ACCOUNT, anonymous=True,
+            opens_on=today - datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=10))
+        _questions(secretary, branch_life, [
+            (QuestionKind.RATING, "您对本支部今年“三会一课”质量的评价", 5),
+            (QuestionKind.TEXT, "对支部组织生活的意见和建议", None),
+        ])
+        made.append(survey_transition(actor=secretary, survey=branch_life, action="open"))
 
         draft = survey_create(
             actor=secretary, organization=community, title="党员冬训学习需求调查", purpose=SurveyPurpose.OTHER,

@@ -636,8 +636,11 @@ def test_workbench_lines(personas):
 def test_demo_builds_surveys_with_answers(personas):
     from ..demo_surveys import build_demo
 
-    residents, vote, draft = build_demo(seed=1)
-    assert residents.status == vote.status == SurveyStatus.OPEN and draft.status == SurveyStatus.DRAFT
+    residents, vote, branch_life, draft = build_demo(seed=1)
+    assert residents.status == vote.status == branch_life.status == SurveyStatus.OPEN
+    assert draft.status == SurveyStatus.DRAFT
+    # The demo member finds the open members' survey on the workbench, to answer on a phone.
+    assert branch_life in open_for(personas["member"], timezone.localdate())
     figures = survey_tally(residents)
     assert figures.respondents == figures.used > 0 and figures.issued > figures.used
     assert survey_tally(vote).respondents == 22

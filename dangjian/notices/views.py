@@ -2,13 +2,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.access import can, get_for, has_any_scope
+from dangjian.core.files import stored_file_response
 from dangjian.core.forms import submit
 
 from . import selectors, services
@@ -55,13 +56,7 @@ def notice_detail(request, pk):
 def notice_attachment(request, pk):
     """The notice's attachment, only to those who may see the notice."""
     notice = get_for(request.user, Notice.objects, pk=pk)
-    if not notice.attachment:
-        raise Http404
-    try:
-        handle = notice.attachment.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=notice.attachment.name.rsplit("/", 1)[-1])
+    return stored_file_response(notice.attachment)
 
 
 @login_required

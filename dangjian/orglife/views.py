@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.access import can, get_for, has_any_scope
 from dangjian.core.audit import audit_log
+from dangjian.core.files import stored_file_response
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.members.models import Member
@@ -272,7 +273,7 @@ def attachment(request, pk):
     """A meeting's photo or file, for those who may see the meeting (never a public URL)."""
     item = get_object_or_404(MeetingAttachment.objects.select_related("meeting"), pk=pk)
     _meeting(request, item.meeting_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.title or item.file.name)
+    return stored_file_response(item.file, filename=item.title or None)
 
 
 @login_required
@@ -347,9 +348,7 @@ def course_finish(request, pk):
 @require_GET
 def course_material(request, pk):
     course = get_for(request.user, Course.objects, "view", pk=pk)
-    if not course.material:
-        raise Http404
-    return FileResponse(course.material.open("rb"), as_attachment=True, filename=course.material.name.rsplit("/")[-1])
+    return stored_file_response(course.material)
 
 
 @login_required

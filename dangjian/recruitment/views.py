@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Length
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.access import can, get_for, has_any_scope
 from dangjian.core.audit import history_for
+from dangjian.core.files import stored_file_response
 from dangjian.core.forms import submit
 from dangjian.core.rules import RuleBook
 from dangjian.core.workdays import WorkCalendar
@@ -266,7 +267,7 @@ def document(request, pk):
     """A kept document, for those who may see the file (never a public URL)."""
     item = get_object_or_404(StepDocument, pk=pk)
     _applicant(request, item.applicant_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/")[-1])
+    return stored_file_response(item.file)
 
 
 @login_required

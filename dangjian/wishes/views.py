@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.access import covers, get_for, user_scope
+from dangjian.core.files import stored_file_response
 from dangjian.core.forms import submit
 from dangjian.grid.models import Building
 from dangjian.organizations.models import Organization
@@ -185,14 +186,5 @@ def release(request, pk):
 def photo(request, pk):
     """The photo of a fulfilled wish, for those who see the wish."""
     wish = _wish(request, pk)
-    if not wish.evidence:
-        raise Http404
-    try:
-        handle = wish.evidence.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(wish.evidence, attachment=False)
 

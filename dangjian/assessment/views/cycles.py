@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.access import can, get_for, user_scope
+from dangjian.core.files import stored_file_response
 from dangjian.core.forms import submit
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
@@ -332,17 +333,8 @@ def evidence_file(request, pk):
     except (Evidence.DoesNotExist, ValueError):
         raise Http404 from None
     get_for(request.user, Assessment.objects, "view", pk=evidence.result.assessment_id)
-    if not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=evidence.kind != EvidenceKind.PHOTO,
-                            filename=download_name(evidence))
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(evidence.file, filename=download_name(evidence),
+                                attachment=evidence.kind != EvidenceKind.PHOTO)
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.access import get_for, user_scope
 from dangjian.core.audit import audit_log
+from dangjian.core.files import stored_file_response
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.members.filters import org_picker_choices
@@ -168,15 +169,7 @@ def rectification_detail(request, pk):
 def rectification_file(request, pk):
     """The closing evidence of a task, for those who see the task."""
     task = get_for(request.user, Rectification.objects.all(), "view", pk=pk)
-    if not task.closing_evidence:
-        raise Http404
-    try:
-        handle = task.closing_evidence.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=task.closing_evidence.name.rsplit("/", 1)[-1])
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(task.closing_evidence)
 
 
 def _openable(user):

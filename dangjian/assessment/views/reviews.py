@@ -3,7 +3,7 @@ round, a round's results (and their spreadsheet), one report with its submit and
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.access import covers, get_for, user_scope
 from dangjian.core.audit import audit_log
+from dangjian.core.files import stored_file_response
 from dangjian.core.forms import add_service_errors, submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.organizations.choices import BRANCH_TYPES, OrgType
@@ -197,12 +198,4 @@ def report_detail(request, pk):
 @require_GET
 def report_file(request, pk):
     report = _report(request, pk)
-    if not report.file:
-        raise Http404
-    try:
-        handle = report.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(report.file)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.access import get_for, user_scope
+from dangjian.core.files import stored_file_response
 from dangjian.core.forms import RevealForm, add_service_errors
 
 from .. import selectors_requests as selectors
@@ -188,14 +189,7 @@ def attachment(request, pk):
     except (RequestAttachment.DoesNotExist, ValueError):
         raise Http404 from None
     get_for(request.user, ServiceRequest.objects.only("pk"), "view", pk=item.request_id)
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(item.file, attachment=False)
 
 
 @login_required

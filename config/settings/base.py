@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dangjian.centres",
     "dangjian.cobuilding",
     "dangjian.assessment",
+    "dangjian.coverage",
 ]
 
 MIDDLEWARE = [

@@ -218,6 +218,14 @@ ACTION_LABELS = {
     "fund.income": _("Fund income recorded"),
     "fund.payment": _("Fund payment recorded"),
     "fund.exported": _("Fund ledger exported"),
+    # coverage app: firms, joint organizations (the helpers add theirs below)
+    "firm.created": _("Firm registered"),
+    "firm.updated": _("Firm's register entry changed"),
+    "firm.imported": _("Firms imported"),
+    "firm.joint_formed": _("Joint branch formed for firms"),
+    "firm.joint_joined": _("Firm joined a joint branch"),
+    "firm.joint_left": _("Firm left a joint branch"),
+    "firm.branch_formed": _("Firm's own branch formed"),
     # cobuilding app: partner units, dual registration, resources, projects, agreements, brands
     "partner_unit.registered": _("Partner unit registered"),
     "partner_unit.revealed": _("Partner unit's contact revealed"),

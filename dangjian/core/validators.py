@@ -9,6 +9,10 @@ from django.utils.translation import gettext as _
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+# GB 32100-2015: the 31 characters of a unified social credit code (no I, O, S, V, Z), in the
+# order that gives each its value, and the weight of each of the first 17 positions (3^i mod 31).
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 
 
 def id_number_check_char(first17: str) -> str:
@@ -62,6 +66,33 @@ def validate_phone(value: str) -> str:
         raise ValidationError(
             _("Enter an 11-digit mobile number or a landline number with its area code."), code="phone"
         )
+    return value
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The GB 32100 check character for the first 17 characters of a credit code."""
+    total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def normalize_credit_code(value: str) -> str:
+    return re.sub(r"\s", "", value or "").upper()
+
+
+def validate_credit_code(value: str) -> str:
+    """Check a unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from
+    its alphabet and the check character; return it normalized (upper case, no spaces)."""
+    value = normalize_credit_code(value)
+    if len(value) != 18:
+        raise ValidationError(_("The unified social credit code must have 18 characters."), code="credit_length")
+    if any(c not in CREDIT_CODE_CHARS for c in value):
+        raise ValidationError(
+            _("The unified social credit code may contain only digits and capital letters other than I, O, S, V "
+              "and Z."), code="credit_chars")
+    if credit_code_check_char(value[:17]) != value[17]:
+        raise ValidationError(
+            _("The check character of the unified social credit code is wrong; please check the code."),
+            code="credit_check")
     return value
 
 

@@ -109,6 +109,10 @@ class Member(PersonalData):
         related_name="group_members",
     )
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
+    employer = models.ForeignKey(
+        "organizations.Unit", verbose_name=_("firm on the register"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="staff_members",
+        help_text=_("The registered firm or social organization the member works in; counts them there."))
     job = models.CharField(_("job"), max_length=50, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,

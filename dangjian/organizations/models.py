@@ -22,6 +22,8 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""),
+                                               name="unit_credit_code_once")]
 
     def __str__(self):
         return self.name

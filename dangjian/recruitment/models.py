@@ -39,6 +39,10 @@ class Applicant(PersonalData):
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.EMPLOYED)
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True,
                                  help_text=_("Also for activists in private firms and social organizations."))
+    employer = models.ForeignKey(
+        "organizations.Unit", verbose_name=_("firm on the register"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="staff_applicants",
+        help_text=_("The registered firm or social organization the applicant works in; counts them there."))
     job = models.CharField(_("job"), max_length=50, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ApplicantStatus.choices,
                               default=ApplicantStatus.IN_PROGRESS)

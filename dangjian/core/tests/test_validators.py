@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 
 from dangjian.core import pii
 from dangjian.core.validators import (
+    credit_code_check_char,
     id_number_birth_date,
     id_number_check_char,
     id_number_gender,
+    validate_credit_code,
     validate_id_number,
     validate_phone,
 )
@@ -54,3 +56,25 @@ def test_encryption_round_trip_and_key_rotation(settings):
     rotated = pii.rotate(token)
     settings.PII_KEYS = [new_key]
     assert pii.decrypt(rotated) == "110105194912310020"
+
+
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000802100433B", " 91350100m000100y43 "])
+def test_credit_codes_published_on_business_licences_pass(code):
+    assert validate_credit_code(code) == code.strip().upper()
+
+
+@pytest.mark.parametrize(("code", "error"), [
+    ("91350100M000100Y4", "credit_length"),
+    ("91350100M000100I43", "credit_chars"),
+    ("91350100M000100Y44", "credit_check"),
+    ("91350100M000100Y4Z", "credit_chars"),
+])
+def test_bad_credit_codes_are_refused_with_the_reason(code, error):
+    with pytest.raises(ValidationError) as caught:
+        validate_credit_code(code)
+    assert caught.value.code == error
+
+
+def test_check_char_makes_any_seventeen_characters_a_valid_code():
+    first17 = "92330106MA2H000A0"
+    assert validate_credit_code(first17 + credit_code_check_char(first17)).startswith(first17)

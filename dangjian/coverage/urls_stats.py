@@ -1,0 +1,3 @@
+"""Pages of the coverage work: stats."""
+
+urlpatterns = []

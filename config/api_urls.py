@@ -16,6 +16,10 @@ from dangjian.care.api.views import HardshipCaseViewSet
 from dangjian.centres.api.views import ServiceCentreViewSet  # centres app
 from dangjian.cobuilding.api.views import PartnerUnitViewSet  # cobuilding app
 from dangjian.core.api import ObtainTokenView
+from dangjian.coverage.api.admission import AffairAdmissionViewSet  # coverage app: affair admission
+from dangjian.coverage.api.buildings import BuildingViewSet  # coverage app: buildings
+from dangjian.coverage.api.firms import FirmViewSet  # coverage app: firms
+from dangjian.coverage.api.stats import CoverageStatsView  # coverage app: statistics
 from dangjian.dues.api.views import DuesViewSet
 from dangjian.grid.api.grids import GridViewSet, HouseholdViewSet
 from dangjian.grid.api.indicators import RequestIndicatorsView
@@ -54,6 +58,9 @@ router.register("assessment-schemes", AssessmentSchemeViewSet, basename="assessm
 router.register("assessment-cycles", AssessmentCycleViewSet, basename="assessment-cycle")  # assessment app
 router.register("rectifications", RectificationViewSet, basename="rectification")  # assessment app
 router.register("surveys", SurveyViewSet, basename="survey")  # assessment app
+router.register("firms", FirmViewSet, basename="firm")  # coverage app
+router.register("buildings", BuildingViewSet, basename="office-building")  # coverage app
+router.register("affair-admissions", AffairAdmissionViewSet, basename="affair-admission")  # coverage app
 
 # Swagger UI's page carries one small inline <style> block (box sizing, margins): allow that
 # block alone, by its hash (a test checks the hash still matches the page).
@@ -64,6 +71,7 @@ app_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("compliance/", ComplianceView.as_view(), name="compliance"),
     path("request-indicators/", RequestIndicatorsView.as_view(), name="request-indicators"),
+    path("coverage-stats/", CoverageStatsView.as_view(), name="coverage-stats"),
     path("", include(router.urls)),
 ]
 

@@ -541,7 +541,18 @@ def sample_objects(personas):
         **followup_samples(personas),
         **survey_samples(personas),
         **assessment_scheme_samples(personas),
+        **coverage_samples(personas),
     }
+
+
+def coverage_samples(personas):
+    """Firms, buildings, assignments, admissions and theme plans of 滨河社区党委's area (coverage app)."""
+    from dangjian.coverage.tests import fixtures_admission, fixtures_buildings, fixtures_contacts, fixtures_firms, fixtures_themes
+
+    samples = {}
+    for part in (fixtures_firms, fixtures_buildings, fixtures_contacts, fixtures_admission, fixtures_themes):
+        samples.update(part.matrix_samples(personas))
+    return samples
 
 
 def assessment_scheme_samples(personas):

@@ -13,11 +13,3 @@ def credit_code(n: int, *, prefix: str = "913301") -> str:
 def make_firm(actor, area, n: int, *, name: str | None = None, kind: str = "private_enterprise", **attrs):
     return services_firms.firm_create(actor=actor, name=name or f"测试企业{n}", kind=kind, credit_code=credit_code(n),
                                       area_organization=area, address=f"滨河路{n}号", **attrs)
-
-
-def matrix_samples(personas):
-    """For the authorization matrix: a firm of 滨河社区党委's area."""
-    from dangjian.organizations.models import Organization
-
-    community = Organization.objects.get(name="滨河社区党委")
-    return {"firm": make_firm(personas["admin"], community, 9001, name="矩阵企业")}

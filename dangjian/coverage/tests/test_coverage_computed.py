@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from dangjian.coverage import services_firms, selectors
+from dangjian.coverage import selectors, services_firms
 from dangjian.coverage.choices import Coverage
 from dangjian.coverage.models import Assignment, Firm
 

@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: help install assets messages migrate demo serve test test-fast lint bench bench-requests bench-gridscale bench-assessment clean
+.PHONY: help install assets messages migrate demo serve test test-fast lint bench bench-requests bench-gridscale bench-assessment bench-coverage clean
 
 help:
 	@echo "make demo   set up everything and serve the demo city on http://127.0.0.1:8000/"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench-requests  residents' requests filed and dispatched under load (gunicorn, PostgreSQL; ~2 min)"
 	@echo "make bench-gridscale  grid pages on a city-scale grid data set (944 grids, 200,000 requests; PostgreSQL)"
 	@echo "make bench-assessment  assessment pages on a city with ~1,000 rated villages (PostgreSQL)"
+	@echo "make bench-coverage  firm register and coverage statistics with 30,000 firms (PostgreSQL)"
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
@@ -83,6 +84,9 @@ bench-gridscale: install
 # see "Assessment at city scale" in docs/benchmarks.md. --rebuild: BENCH_REBUILD=1.
 bench-assessment: install
 	$(PYTHON) -m bench.assessment
+
+bench-coverage: install
+	$(PYTHON) -m bench.coverage
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 dangjian/static/vendor

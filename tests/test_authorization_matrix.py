@@ -476,6 +476,83 @@ MATRIX = {
     "assessment:scheme_retire": ("assessment_scheme", "method", False),
     "v1:assessment-scheme-list": (None, LOGGED_IN, False),
     "v1:assessment-scheme-detail": ("assessment_scheme", VIEWERS | {"sibling"}, False),
+    # Affair admission (coverage app, D): a draft request of 江滨街道工作委员会 concerning 滨河社区党委
+    # ("affair_admission", seen by those over the street and by the community; changed by those over the street),
+    # a draft procedure copied by the street ("admission_procedure") and the street's public list of admitted
+    # tasks ("admission_authority"), which anyone reads without logging in.
+    "coverage:affairs": (None, LOGGED_IN, False),
+    "coverage:affair_new": (None, {"admin", "city", "organizer"}, False),
+    "coverage:affair": ("affair_admission", CYCLE_SEERS, False),
+    "coverage:affair_edit": ("affair_admission", {"admin", "city", "organizer"}, False),
+    "coverage:affair_act": ("affair_admission", "method", False),
+    "coverage:affair_renew": ("affair_admission", "method", False),
+    "coverage:affairs_public": ("admission_authority", EVERYONE, False),
+    "coverage:procedures": (None, LOGGED_IN, False),
+    "coverage:procedure": ("admission_procedure", {"admin", "city", "organizer", "auditor"}, False),
+    "coverage:procedure_copy": ("admission_procedure", "method", False),
+    "coverage:procedure_edit": ("admission_procedure", {"admin", "city", "organizer"}, False),
+    "coverage:procedure_publish": ("admission_procedure", "method", False),
+    "v1:affair-admission-list": (None, LOGGED_IN, False),
+    "v1:affair-admission-detail": ("affair_admission", CYCLE_SEERS, False),
+    # Office buildings (coverage app, buildings part): a building of 滨河社区党委 with a tenant, a service desk and
+    # one service record of it. Those over the community see and keep them (the auditor only sees); the list
+    # answers everyone with a subtree; reveal, record, close and settle are POST only.
+    "coverage:buildings": (None, OVERSEERS, False),
+    "coverage:building_new": (None, GRID_MANAGERS, False),
+    "coverage:building": ("office_building", GRID_MANAGERS | {"auditor"}, False),
+    "coverage:building_edit": ("office_building", GRID_MANAGERS, False),
+    "coverage:building_reveal": ("office_building", "method", False),
+    "coverage:building_joint_form": ("office_building", GRID_MANAGERS, False),
+    "coverage:building_joint_join": ("office_building", GRID_MANAGERS, False),
+    "coverage:desk_new": ("office_building", GRID_MANAGERS, False),
+    "coverage:events": ("office_building", GRID_MANAGERS | {"auditor"}, False),
+    "coverage:event_new": ("office_building", GRID_MANAGERS, False),
+    "coverage:desk": ("service_desk", GRID_MANAGERS | {"auditor"}, False),
+    "coverage:desk_service_add": ("service_desk", "method", False),
+    "coverage:desk_close": ("service_desk", "method", False),
+    "coverage:desk_service_settle": ("desk_service", "method", False),
+    "v1:office-building-list": (None, LOGGED_IN, False),
+    "v1:office-building-detail": ("office_building", GRID_MANAGERS | {"auditor"}, False),
+    # Weekday themes (coverage app, E): 滨河社区党委's plan in force today, a task for today and the community
+    # persona's log. Those whose subtree covers the community see the plan; its cadres (not the auditor) log.
+    "coverage:themes": (None, OVERSEERS, True),
+    "coverage:theme_plan_new": (None, GRID_MANAGERS, False),
+    "coverage:theme_plan": ("theme_plan", GRID_MANAGERS | {"auditor"}, False),
+    "coverage:theme_plan_edit": ("theme_plan", GRID_MANAGERS, False),
+    "coverage:theme_plan_end": ("theme_plan", "method", False),
+    "coverage:theme_task_add": ("theme_plan", "method", False),
+    "coverage:theme_task_remove": ("theme_task", "method", False),
+    "coverage:theme_log": (None, GRID_MANAGERS, False),
+    "coverage:theme_log_delete": ("theme_log", "method", False),
+    "coverage:theme_logs_xlsx": ("theme_plan", GRID_MANAGERS, False),
+    # Firm register (coverage app, firms part): a firm of 滨河社区党委's area, seen by those over the community and by
+    # auditors, kept by the community's secretary and above; lists open to those with a subtree; exports for those
+    # who may export; the branch secretaries (no community in their add scope) may not register or import.
+    "coverage:firms": (None, OVERSEERS, True),
+    "coverage:firms_ready": (None, OVERSEERS, True),
+    "coverage:firm_new": (None, GRID_MANAGERS, False),
+    "coverage:firms_import": (None, GRID_MANAGERS, False),
+    "coverage:firms_import_template": (None, GRID_MANAGERS, False),
+    "coverage:firms_xlsx": (None, SECRETARIES_ANYWHERE, False),
+    "coverage:firm": ("firm", GRID_MANAGERS | {"auditor"}, False),
+    "coverage:firm_edit": ("firm", GRID_MANAGERS, False),
+    "coverage:firm_survey_add": ("firm", GRID_MANAGERS, False),
+    "coverage:firm_staff": ("firm", GRID_MANAGERS, False),
+    "coverage:firm_branch_form": ("firm", GRID_MANAGERS, False),
+    "v1:firm-list": (None, LOGGED_IN, True),
+    "v1:firm-detail": ("firm", GRID_MANAGERS | {"auditor"}, False),
+    # Coverage app, contacts part (C): a key firm of 滨河社区党委's area whose contact leader is the ``member`` persona
+    # ("firm_assignment", appointed by the community) with a contact ("contact_log"); statistics of the chosen area.
+    "coverage:assignments": (None, PARTY, True),
+    "coverage:assignment_new": (None, GRID_MANAGERS, False),
+    "coverage:assignment": ("firm_assignment", {"admin", "city", "organizer", "community", "auditor", "member"}, False),
+    "coverage:assignment_end": ("firm_assignment", "method", False),
+    "coverage:contact_add": ("firm_assignment", "method", False),
+    "coverage:contact_solve": ("contact_log", "method", False),
+    "coverage:dual": (None, OVERSEERS, False),
+    "coverage:stats": (None, OVERSEERS, False),
+    "coverage:stats_xlsx": (None, SECRETARIES_ANYWHERE, False),
+    "v1:coverage-stats": ("coverage_org", {"admin", "city", "organizer", "community", "auditor"}, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -709,6 +786,8 @@ def url_for(name, kind, objects):
         return reverse(name, args=[0])
     if kind == "open311":
         return open311_url(name, objects["service_request"])
+    if name == "v1:coverage-stats":  # coverage app, contacts part: the area is named
+        return f"{reverse(name)}?org={objects[kind].pk}"
     if name == "v1:request-indicators":
         return f"{reverse(name)}?org={objects[kind].pk}&month={timezone.localdate():%Y-%m}"
     if name == "grid:category_edit":

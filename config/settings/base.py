@@ -248,6 +248,13 @@ SPECTACULAR_SETTINGS = {
         "SurveyAccessEnum": "dangjian.assessment.choices.SurveyAccess",
         "SurveyStatusEnum": "dangjian.assessment.choices.SurveyStatus",
         "SurveyQuestionKindEnum": "dangjian.assessment.choices.QuestionKind",
+        "FirmKindEnum": "dangjian.coverage.choices.FirmKind",  # coverage app: firms
+        "FirmIndustryEnum": "dangjian.coverage.choices.Industry",
+        "FirmSizeEnum": "dangjian.coverage.choices.FirmSize",
+        "FirmStatusEnum": "dangjian.coverage.choices.FirmStatus",
+        "CoverageEnum": "dangjian.coverage.choices.Coverage",
+        "CoverageAdmissionStatusEnum": "dangjian.coverage.choices.AdmissionStatus",  # coverage app: admission
+        "CoverageReviewOutcomeEnum": "dangjian.coverage.choices.ReviewOutcome",
     },
 }
 

@@ -34,6 +34,8 @@ PERSONAL_WORKBENCH_SOURCES: list[str] = [
     "dangjian.grid.workbench.personal_items",
     "dangjian.wishes.workbench.items",
     "dangjian.assessment.workbench_cycles.items",
+    "dangjian.coverage.workbench_contacts.items",
+    "dangjian.coverage.workbench_admission.items",
     "dangjian.assessment.workbench_followup.items",
     "dangjian.assessment.workbench_surveys.items",
 ]

@@ -59,6 +59,9 @@ class Command(BaseCommand):
 
             for build_assessment in (build_surveys, build_cycles, build_followup):
                 build_assessment(seed=seed)
+            from dangjian.coverage.demo import build_demo as build_coverage
+
+            build_coverage(seed=seed)
         from dangjian.members.models import Member
 
         self.stdout.write(self.style.SUCCESS(

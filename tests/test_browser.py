@@ -420,3 +420,49 @@ def test_a_checklist_cycle_from_opening_to_rectification(browser, server):
         assert tasks.filter(has_text=item).count() == 1
     for p in (organizer, community):
         assert not p.problems, p.problems
+
+
+def test_a_joint_branch_formed_in_an_office_building_covers_its_tenants(browser, server):
+    # The sub-district opens 滨江商务大厦 and forms a joint branch of two tenants of floors 3–6.
+    organizer = open_page(browser, server, "organizer")
+    organizer.goto(f"{server}/coverage/buildings/")
+    organizer.locator("main a", has_text="滨江商务大厦").first.click()
+    organizer.wait_for_url("**/coverage/buildings/*/")
+    building = organizer.url
+    shot(organizer, "coverage-building")
+    organizer.goto(building + "joint/?floor_from=3&floor_to=6")
+    boxes = organizer.locator("input[name=firms]")
+    assert boxes.count() >= 2
+    names = []
+    for i in range(2):
+        box = boxes.nth(i)
+        box.check()
+        names.append(organizer.locator(f"label[for='{box.get_attribute('id')}']").inner_text().split(" ", 1)[-1])
+    organizer.fill("#id_name", "滨江商务大厦第二联合党支部")
+    organizer.fill("#id_code", "LJJB-LY02")
+    organizer.select_option("#id_parent", label="滨河社区党委")
+    shot(organizer, "coverage-joint-form")
+    _submit(organizer)
+    assert "滨江商务大厦第二联合党支部" in organizer.locator("main").inner_text()
+
+    # Their coverage is now "joint" in the register, with no status typed anywhere.
+    organizer.goto(f"{server}/coverage/firms/?coverage=joint")
+    listed = organizer.locator("main").inner_text()
+    for name in names:
+        assert name.strip() in listed
+    shot(organizer, "coverage-firms-joint")
+    organizer.goto(f"{server}/coverage/stats/")
+    organizer.wait_for_load_state("networkidle")
+    shot(organizer, "coverage-stats")
+
+    # A community cadre writes the day's log on a phone (the week view first).
+    community = open_page(browser, server, "community", width=390)
+    community.goto(f"{server}/coverage/themes/")
+    shot(community, "coverage-themes-phone")
+    community.goto(f"{server}/coverage/themes/log/")
+    community.fill("#id_done", "走访滨江商务大厦三家企业，了解党员情况")
+    _submit(community)
+    community.goto(f"{server}/coverage/themes/")
+    assert "走访滨江商务大厦三家企业" in community.locator("main").inner_text()
+    for p in (organizer, community):
+        assert not p.problems, p.problems

@@ -50,6 +50,17 @@ def submit(request, form, action, *, message, next_url):
     return redirect(next_url(result) if callable(next_url) else next_url)
 
 
+# A date field's browser date picker (ISO values both ways).
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """A choice of organization shown by its display name (short name if it has one)."""
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
 class RevealForm(forms.Form):
     """The purpose stated before protected personal data is shown (logged with the reveal)."""
 

@@ -4,7 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.organizations.choices import UnitKind
+from dangjian.organizations.choices import BRANCH_TYPES, OrgType, UnitKind
+
+# Organization types that cannot look after firms or buildings, appoint instructors, run admission
+# or keep a theme plan: branches and Party groups.
+NOT_AREA_TYPES = (*BRANCH_TYPES, OrgType.PARTY_GROUP)
 
 # The unit kinds a firm register holds: private firms (非公企业) and social organizations (社会组织).
 FIRM_KINDS = (UnitKind.PRIVATE_ENTERPRISE, UnitKind.SOCIAL_ORGANIZATION)
@@ -71,10 +75,10 @@ class Coverage(models.TextChoices):
     work coverage (党的工作覆盖).
     """
 
-    OWN = "own", _("Own Party organization")
-    JOINT = "joint", _("Joint Party organization")
-    GUIDED = "guided", _("Instructor or liaison only")
-    NONE = "none", _("Not covered")
+    OWN = "own", pgettext_lazy("coverage", "Own Party organization")
+    JOINT = "joint", pgettext_lazy("coverage", "Joint Party organization")
+    GUIDED = "guided", pgettext_lazy("coverage", "Instructor or liaison only")
+    NONE = "none", pgettext_lazy("coverage", "Not covered")
 
 
 ORGANIZED = (Coverage.OWN, Coverage.JOINT)

@@ -7,10 +7,11 @@ import datetime
 from django.db import transaction
 
 from dangjian.accounts.models import User
+from dangjian.organizations.choices import OrgStatus
 from dangjian.organizations.models import Organization
 
 from . import selectors_buildings, services_buildings, services_firms
-from .choices import DeskServiceKind, FirmSize
+from .choices import NOT_AREA_TYPES, DeskServiceKind, FirmSize
 from .models import Building
 
 STREET = "中共临江市江滨街道工作委员会"
@@ -59,7 +60,7 @@ def build(*, today: datetime.date) -> None:
                 floors_below=below, property_company=company, property_contact=contact, property_phone=phone,
                 association_name=association))
         other = Organization.objects.filter(path__startswith=street.path, depth=street.depth + 1).exclude(
-            name=COMMUNITY).exclude(org_type__in=("branch", "joint_branch", "party_group")).order_by("path").first()
+            name=COMMUNITY).exclude(org_type__in=NOT_AREA_TYPES).filter(status=OrgStatus.ACTIVE).order_by("path").first()
         if other is not None:
             name, address, above, below, company, contact, phone, association = OTHER_BUILDING
             services_buildings.building_create(

@@ -11,6 +11,7 @@ from dangjian.organizations.models import LeadershipPost, Organization
 from .models import Assignment, Firm
 from .selectors import with_coverage
 from .services_contacts import assignment_create, contact_log_add, contact_log_solve
+from .services_firms import firm_update
 
 STREET = "中共临江市江滨街道工作委员会"
 INSTRUCTORS = ["王建华", "刘红梅", "陈志强", "杨秀英", "赵国庆", "黄丽娟"]
@@ -47,6 +48,7 @@ def build(*, today: datetime.date) -> None:
     for n, (firm, leader) in enumerate(zip(key_firms, leaders, strict=False)):
         assignment = assignment_create(actor=actor, firm=firm, appointed_by=street, role="leader", member=leader,
                                        title="街道领导干部联系点", started_on=start)
+        firm_update(actor=actor, firm=firm, is_key=True)
         for k in range(3):
             topic, problems = TOPICS[(n + k) % len(TOPICS)]
             day = today - datetime.timedelta(days=200 - 60 * k - 25 * n)

@@ -1,36 +1,26 @@
 """Forms of the affair admission pages: a request, a move on it, a procedure copy and its links."""
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.forms import DATE_INPUT, OrganizationChoiceField
 from dangjian.organizations.choices import OrgStatus, UnitKind
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import organizations_for
 
-from .choices import LinkKind
-from .services_admission import NOT_AUTHORITY
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def authorities_for(user, action: str = "add"):
-    """The organizations ``user`` may run admission for: above branch level and above the communities
-    (admission protects communities from tasks pushed onto them), in their scope."""
-    return organizations_for(user, action, exclude_types=NOT_AUTHORITY).exclude(unit_kind=UnitKind.COMMUNITY)
+from .choices import NOT_AREA_TYPES, LinkKind
 
 
 def communities_under(authorities):
     """Active community organizations under any of ``authorities`` (the communities a task may fall on)."""
-    from django.db.models import Q
-
     q = Q(pk__in=[])
     for path in {a.path for a in authorities}:
         q |= Q(path__startswith=path)
     return (Organization.objects.filter(q, unit_kind=UnitKind.COMMUNITY, status=OrgStatus.ACTIVE)
-            .exclude(org_type__in=NOT_AUTHORITY).order_by("path"))
+            .exclude(org_type__in=NOT_AREA_TYPES).order_by("path"))
 
 
 class AdmissionForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Admission authority"), queryset=None, empty_label=None)
+    organization = OrganizationChoiceField(label=_("Admission authority"), queryset=None, empty_label=None)
     department = forms.CharField(label=_("Requesting department"), max_length=100)
     contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Office phone"), max_length=30, required=False)
@@ -43,8 +33,8 @@ class AdmissionForm(forms.Form):
                                 help_text=_("What moves with the task (费随事转): staff, equipment, training."))
     funding = forms.DecimalField(label=_("Funding offered (yuan)"), max_digits=12, decimal_places=2, min_value=0,
                                  initial=0)
-    starts_on = forms.DateField(label=_("From"), widget=DATE)
-    ends_on = forms.DateField(label=_("Until"), required=False, widget=DATE,
+    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT,
                               help_text=_("Leave empty for a standing task."))
     communities = forms.ModelMultipleChoiceField(label=_("Communities concerned"), queryset=None, required=False,
                                                  widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -54,7 +44,6 @@ class AdmissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         field.queryset = authorities
-        field.label_from_instance = lambda o: o.display_name
         if fixed_authority is not None:
             field.disabled = True
             field.initial = fixed_authority.pk
@@ -76,13 +65,12 @@ class ActForm(forms.Form):
 
 
 class ProcedureCopyForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("For organization"), queryset=None, empty_label=None,
+    organization = OrganizationChoiceField(label=_("For organization"), queryset=None, empty_label=None,
                                           help_text=_("The organization whose procedure the copy becomes."))
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = owners
-        self.fields["organization"].label_from_instance = lambda o: o.display_name
 
 
 class LinkForm(forms.Form):
@@ -96,10 +84,14 @@ class LinkForm(forms.Form):
 
 class BaseLinkFormSet(forms.BaseFormSet):
     def links(self) -> list[dict]:
-        """The links kept, in the order given (removed and empty extra forms dropped)."""
+        """The links kept, in the order given: every existing link, changed or not, unless ticked
+        for deletion, then the extra rows that were filled in (empty extra rows dropped)."""
         kept = []
-        for form in self.forms:
-            if not form.has_changed() or (self.can_delete and form.cleaned_data.get("DELETE")):
+        initial = self.initial_form_count()
+        for i, form in enumerate(self.forms):
+            if i >= initial and not form.has_changed():
+                continue
+            if self.can_delete and form.cleaned_data.get("DELETE"):
                 continue
             kept.append({k: v for k, v in form.cleaned_data.items() if k != "DELETE"})
         return kept

@@ -3,19 +3,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.forms import DATE_INPUT, OrganizationChoiceField
 from dangjian.organizations.models import Organization
 
 from .choices import DeskServiceKind, Industry
 from .models import Firm
 from .selectors_buildings import floor_label
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHECKS = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
-
-
-class OrgField(forms.ModelChoiceField):
-    def label_from_instance(self, org):
-        return org.display_name
 
 
 class TenantChoice(forms.ModelChoiceField):
@@ -29,7 +24,7 @@ class TenantChoices(forms.ModelMultipleChoiceField):
 
 
 class BuildingForm(forms.Form):
-    area_organization = OrgField(label=_("Organization in charge by area"), queryset=Organization.objects.none())
+    area_organization = OrganizationChoiceField(label=_("Organization in charge by area"), queryset=Organization.objects.none())
     name = forms.CharField(label=_("Name"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=200)
     floors_above = forms.IntegerField(label=_("Floors above ground"), min_value=1, max_value=200, initial=1)
@@ -53,16 +48,16 @@ class DeskForm(forms.Form):
     location = forms.CharField(label=_("Location"), max_length=100, required=False, help_text=_("Floor and room."))
     hosts = forms.CharField(label=_("Staffed by"), max_length=200, required=False)
     opening_hours = forms.CharField(label=_("Opening hours"), max_length=100, required=False)
-    opened_on = forms.DateField(label=_("Opened on"), widget=DATE, initial=timezone.localdate)
+    opened_on = forms.DateField(label=_("Opened on"), widget=DATE_INPUT, initial=timezone.localdate)
 
 
 class DeskCloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=DATE, initial=timezone.localdate)
+    closed_on = forms.DateField(label=_("Closed on"), widget=DATE_INPUT, initial=timezone.localdate)
     note = forms.CharField(label=_("Why"), max_length=200, required=False)
 
 
 class DeskServiceForm(forms.Form):
-    served_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    served_on = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
     kind = forms.ChoiceField(label=_("Kind"), choices=DeskServiceKind.choices)
     firm = TenantChoice(label=_("Firm served"), queryset=Firm.objects.none(), required=False,
                         help_text=_("A tenant of the building; leave empty for a visitor from elsewhere."))
@@ -81,7 +76,7 @@ class SettleForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DATE, initial=timezone.localdate)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT, initial=timezone.localdate)
     title = forms.CharField(label=_("Title"), max_length=200)
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     firms = TenantChoices(label=_("Firms taking part"), queryset=Firm.objects.none(), required=False, widget=CHECKS)
@@ -117,7 +112,7 @@ class JointBranchForm(forms.Form):
                           help_text=_("Tenants without a Party organization of their own or a joint one."))
     name = forms.CharField(label=_("Name of the joint branch"), max_length=100)
     code = forms.CharField(label=_("Organization code"), max_length=20)
-    parent = OrgField(label=_("Superior organization"), queryset=Organization.objects.none())
+    parent = OrganizationChoiceField(label=_("Superior organization"), queryset=Organization.objects.none())
 
     def __init__(self, *args, candidates, parents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +123,7 @@ class JointBranchForm(forms.Form):
 class JointJoinForm(forms.Form):
     """Bring one more tenant into a joint branch already covering firms of the building."""
 
-    organization = OrgField(label=_("Joint branch"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Joint branch"), queryset=Organization.objects.none())
     firm = TenantChoice(label=_("Tenant"), queryset=Firm.objects.none())
 
     def __init__(self, *args, organizations, candidates, **kwargs):

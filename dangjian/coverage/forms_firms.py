@@ -4,16 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.forms import DATE_INPUT, OrganizationChoiceField
 from dangjian.organizations.choices import OrgType
 
 from .choices import FirmKind, FirmSize, FirmStatus, Industry
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class FirmForm(forms.Form):
@@ -26,12 +20,12 @@ class FirmForm(forms.Form):
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *Industry.choices], required=False)
     size = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *FirmSize.choices], required=False)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=50, required=False)
-    established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE)
+    established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE_INPUT)
     employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    area_organization = OrgChoiceField(label=_("Organization in charge by area"), queryset=None,
+    area_organization = OrganizationChoiceField(label=_("Organization in charge by area"), queryset=None,
                                        help_text=_("The community or sub-district organization that looks after it."))
-    sector_organization = OrgChoiceField(label=_("Organization in charge by sector"), queryset=None, required=False,
+    sector_organization = OrganizationChoiceField(label=_("Organization in charge by sector"), queryset=None, required=False,
                                          help_text=_("For dual management by the department of its trade."))
     building = forms.ModelChoiceField(label=_("Office building"), queryset=None, required=False)
     floor = forms.IntegerField(label=_("Floor"), required=False, help_text=_("Basement floors as -1, -2."))
@@ -57,13 +51,13 @@ class FirmForm(forms.Form):
 
 class FirmEditForm(FirmForm):
     status = forms.ChoiceField(label=_("Operating status"), choices=FirmStatus.choices)
-    closed_on = forms.DateField(label=_("Closed or moved out on"), required=False, widget=DATE)
+    closed_on = forms.DateField(label=_("Closed or moved out on"), required=False, widget=DATE_INPUT)
 
 
 class SurveyForm(forms.Form):
     """One door-to-door survey visit (走访摸底)."""
 
-    surveyed_on = forms.DateField(label=_("Surveyed on"), widget=DATE)
+    surveyed_on = forms.DateField(label=_("Surveyed on"), widget=DATE_INPUT)
     surveyor = forms.CharField(label=_("Surveyed by"), max_length=50)
     status_found = forms.ChoiceField(label=_("Status found"), choices=FirmStatus.choices,
                                      help_text=_("A firm found closed or moved out leaves the register's counts from "
@@ -88,12 +82,12 @@ BRANCH_ORG_TYPES = [(t.value, t.label) for t in (OrgType.BRANCH, OrgType.GENERAL
 class BranchForm(forms.Form):
     """Set up the firm's own Party organization (单独组建)."""
 
-    parent = OrgChoiceField(label=_("Parent organization"), queryset=None)
+    parent = OrganizationChoiceField(label=_("Parent organization"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=100)
     code = forms.CharField(label=_("Organization code"), max_length=32,
                            help_text=_("A code no other organization uses."))
     org_type = forms.ChoiceField(label=_("Organization type"), choices=BRANCH_ORG_TYPES)
-    on = forms.DateField(label=_("Set up on"), widget=DATE)
+    on = forms.DateField(label=_("Set up on"), widget=DATE_INPUT)
 
     def __init__(self, *args, parents, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())

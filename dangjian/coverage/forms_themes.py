@@ -5,12 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.models import User
+from dangjian.core.forms import DATE_INPUT, OrganizationChoiceField
 from dangjian.organizations.models import Organization
 
 from .choices import Weekday
 from .models import ThemeTask
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The themes a new plan starts with (seed 001: 学习日、走访日、服务日、调研日、总结日); all can be changed.
 DEFAULT_THEMES = {
     1: ("学习日", "集中学习政策文件\n梳理本周重点工作"),
@@ -21,11 +21,6 @@ DEFAULT_THEMES = {
 }
 
 
-class OrgField(forms.ModelChoiceField):
-    def label_from_instance(self, org):
-        return org.name
-
-
 class UserField(forms.ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.get_username()
@@ -34,10 +29,10 @@ class UserField(forms.ModelChoiceField):
 class ThemePlanForm(forms.Form):
     """A community's weekly plan; ``theme_N``/``tasks_N`` for each weekday N (1 Monday … 7 Sunday)."""
 
-    organization = OrgField(label=_("Community"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Community"), queryset=Organization.objects.none())
     title = forms.CharField(label=_("Title"), max_length=100)
-    starts_on = forms.DateField(label=_("From"), widget=DATE, initial=timezone.localdate)
-    ends_on = forms.DateField(label=_("Until"), widget=DATE, required=False,
+    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT, initial=timezone.localdate)
+    ends_on = forms.DateField(label=_("Until"), widget=DATE_INPUT, required=False,
                               help_text=_("Leave empty while the plan stays in force."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -84,7 +79,7 @@ def plan_initial(plan=None) -> dict:
 
 
 class ThemeTaskForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    day = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
     title = forms.CharField(label=_("Task"), max_length=200)
     assignee = UserField(label=_("Cadre"), queryset=User.objects.none(), required=False,
                          empty_label=_("Every cadre"))
@@ -114,8 +109,8 @@ class ThemeLogForm(forms.Form):
 
 
 class LogFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DATE, required=False)
-    end = forms.DateField(label=_("Until"), widget=DATE, required=False)
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT, required=False)
+    end = forms.DateField(label=_("Until"), widget=DATE_INPUT, required=False)
     author = UserField(label=_("Cadre"), queryset=User.objects.none(), required=False, empty_label=_("All cadres"))
 
     def __init__(self, *args, authors, **kwargs):
@@ -130,5 +125,5 @@ class LogFilterForm(forms.Form):
 
 
 class PlanEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("Last day"), widget=DATE, required=False,
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE_INPUT, required=False,
                               help_text=_("Today unless another day is given."))

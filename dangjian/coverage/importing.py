@@ -3,8 +3,10 @@
 Every row is checked before anything is written: the credit code's checksum, codes repeated
 inside the file (each repeated row names the other), the area organization (in the actor's add
 scope, not a branch), the building (in sight) and its floor. A credit code already on the
-register is not an error: the row is skipped and counted. Any error writes nothing; a clean file
-creates all its new firms in one transaction with one ``firm.imported`` audit entry.
+register is not an error: the row is skipped and counted; a code held by a unit that is not on
+the register (a partner unit, an institution) is a row error. Any error writes nothing; a clean
+file creates all its new firms in one transaction with one ``firm.imported`` audit entry. A code
+registered by someone else while the file was checked rejects the file like a row error.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +22,7 @@ from dangjian.core.access import has_any_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.spreadsheets import (
     Column,
+    ImportRejected,
     RowError,
     choice_lookups,
     duplicates_in,
@@ -30,14 +33,13 @@ from dangjian.core.spreadsheets import (
     write_workbook,
 )
 from dangjian.core.validators import clean_plain_text, validate_credit_code
-from dangjian.organizations.choices import BRANCH_TYPES, OrgStatus, OrgType
+from dangjian.organizations.choices import OrgStatus
 from dangjian.organizations.models import Organization, Unit
 
-from .choices import FirmKind, FirmSize, Industry
+from .choices import NOT_AREA_TYPES, FirmKind, FirmSize, Industry
 from .models import Building, Firm
 
 SHEET_TITLE = "两新组织"
-NOT_AREAS = (*BRANCH_TYPES, OrgType.PARTY_GROUP)
 
 FIRM_COLUMNS = (
     Column("统一社会信用代码", "credit_code", required=True, max_length=18, text_format=True, width=22,
@@ -75,7 +77,7 @@ class FirmImportResult:
 
 
 def _areas(actor):
-    return Organization.objects.restrict(actor, "add").filter(status=OrgStatus.ACTIVE).exclude(org_type__in=NOT_AREAS)
+    return Organization.objects.restrict(actor, "add").filter(status=OrgStatus.ACTIVE).exclude(org_type__in=NOT_AREA_TYPES)
 
 
 def template_row(user) -> list:
@@ -183,11 +185,46 @@ def firms_import(*, actor, upload) -> FirmImportResult:
     _check_codes(rows, errors)
     _check_places(actor, rows, errors)
     _check_text(rows, errors)
+    registered = _check_taken(rows, errors)
     if errors:
         raise rows_rejected(errors)
-    registered = set(Unit.objects.filter(credit_code__in=[d["credit_code"] for _n, d in rows])
-                     .values_list("credit_code", flat=True))
-    new = [d for _n, d in rows if d["credit_code"] not in registered]
+    numbered = [(n, d) for n, d in rows if d["credit_code"] not in registered]
+    try:
+        created = _create(actor, upload, [d for _n, d in numbered], skipped=len(rows) - len(numbered))
+    except IntegrityError as exc:
+        raise _taken_meanwhile(numbered) from exc
+    return FirmImportResult(created=created, skipped=len(rows) - len(numbered))
+
+
+def _check_taken(rows, errors) -> set[str]:
+    """The codes of the file already on the register (rows to skip); a code held by a unit that
+    is no firm of the register is a row error."""
+    units = Unit.objects.filter(credit_code__in=[d["credit_code"] for _n, d in rows if d.get("credit_code")])
+    holders = {code: (name, firm) for code, name, firm in units.values_list("credit_code", "name", "firm")}
+    for number, data in rows:
+        holder = holders.get(data.get("credit_code"))
+        if holder and holder[1] is None:
+            errors.append(RowError(number, _HEADERS["credit_code"], _(
+                "The credit code %(code)s is already used by another unit, %(name)s, which is not on the firm "
+                "register.") % {"code": data["credit_code"], "name": holder[0]}))
+    return {code for code, (_name, firm) in holders.items() if firm is not None}
+
+
+def _taken_meanwhile(numbered) -> ImportRejected:
+    """The refusal when a code of the file was registered while it was being imported."""
+    taken = set(Unit.objects.filter(credit_code__in=[d["credit_code"] for _n, d in numbered])
+                .values_list("credit_code", flat=True))
+    errors = [RowError(number, _HEADERS["credit_code"], _(
+        "The credit code %(code)s was registered by someone else while the file was imported; upload the file "
+        "again.") % {"code": data["credit_code"]}) for number, data in numbered if data["credit_code"] in taken]
+    if errors:
+        return rows_rejected(errors)
+    return ImportRejected(_("Nothing was imported: the register changed while the file was imported. "
+                            "Upload the file again."))
+
+
+def _create(actor, upload, new: list[dict], *, skipped: int) -> int:
+    """Write the new firms of a checked file in one transaction (one audit entry)."""
     with transaction.atomic():
         units = Unit.objects.bulk_create(Unit(name=d["name"], kind=d["kind"], credit_code=d["credit_code"],
                                               address=d["address"]) for d in new)
@@ -204,6 +241,6 @@ def firms_import(*, actor, upload) -> FirmImportResult:
         areas = sorted({d["area"].code for d in new})
         audit_log(actor=actor, action="firm.imported", obj=new[0]["area"] if len(areas) == 1 else None,
                   organization=new[0]["area"] if new else None,
-                  changes={"created": len(new), "skipped": len(rows) - len(new), "areas": areas,
+                  changes={"created": len(new), "skipped": skipped, "areas": areas,
                            "file": getattr(upload, "name", "")})
-    return FirmImportResult(created=len(new), skipped=len(rows) - len(new))
+    return len(new)

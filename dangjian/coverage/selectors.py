@@ -222,3 +222,33 @@ def coverage_stats(organization: Organization, on: datetime.date | None = None, 
                          by_area=areas, by_building=buildings,
                          trend=coverage_trend(organization, on) if trend else [], ready=ready)
 
+
+
+def with_last_survey(queryset):
+    """Firms annotated with ``last_surveyed_on``: the day of their latest door-to-door survey (走访摸底)."""
+    from .models import FirmSurvey
+
+    last = FirmSurvey.objects.filter(firm=OuterRef("pk")).order_by("-surveyed_on").values("surveyed_on")[:1]
+    return queryset.annotate(last_surveyed_on=Subquery(last))
+
+
+@dataclass
+class CoveringNow:
+    """What covers a firm on a day: its own organizations, the joint organizations it is in
+    (open :class:`JointUnit` links) and the instructors, liaisons and contact leaders in their term."""
+
+    own_orgs: list
+    joint_links: list
+    assignments: list
+
+
+def covering_now(firm, on: datetime.date | None = None) -> CoveringNow:
+    """The organizations and people that cover ``firm`` on ``on`` (today by default), three queries."""
+    on = _today(on)
+    own = (Organization.objects.filter(unit=firm.unit_id, status=OrgStatus.ACTIVE)
+           .exclude(org_type__in=_OWN_EXCLUDED).order_by("path"))
+    joints = (JointUnit.objects.filter(_current("", on, "joined_on", "left_on"), unit=firm.unit_id)
+              .select_related("organization").order_by("joined_on", "id"))
+    assignments = (Assignment.objects.filter(_current("", on, "started_on", "ended_on"), firm=firm.pk)
+                   .select_related("appointed_by").order_by("role", "name", "id"))
+    return CoveringNow(own_orgs=list(own), joint_links=list(joints), assignments=list(assignments))

@@ -46,9 +46,11 @@ def tenants_with_coverage(building, on: datetime.date | None = None):
 
 def building_floors(building: Building, on: datetime.date | None = None) -> list[dict]:
     """Floors from the top down, each ``{"floor", "label", "firms"}`` with its tenants annotated
-    with coverage and full members; tenants whose floor is not registered come last."""
+    with coverage (and its label, ``coverage_label``) and full members; tenants whose floor is not
+    registered come last."""
     by_floor: dict = {}
     for firm in tenants_with_coverage(building, on):
+        firm.coverage_label = Coverage(firm.coverage).label
         by_floor.setdefault(firm.floor, []).append(firm)
     rows = [{"floor": n, "label": floor_label(n), "firms": by_floor.pop(n, [])} for n in building.floors()]
     for n in sorted((k for k in by_floor if k is not None), reverse=True):  # outside the building's range

@@ -13,7 +13,7 @@ from dangjian.accounts.models import RoleAssignment, User
 from dangjian.core.access import Role
 
 from .models import ThemeLog, ThemePlan, ThemeTask, WeekdayTheme
-from .services_themes import may_log
+from .services_themes import cadre_test
 
 # Roles that make a user a cadre of the community they are held at (for the assignee list).
 CADRE_ROLES = (Role.ORGANIZER, Role.SECRETARY, Role.COMMITTEE_MEMBER)
@@ -45,8 +45,9 @@ def my_plan(user, day: datetime.date) -> ThemePlan | None:
     else the first one in force that they may log under."""
     plans = list(plans_for(user).filter(in_force(day))[:50])
     own = set(RoleAssignment.objects.filter(user=user, grid__isnull=True).values_list("organization_id", flat=True))
+    is_cadre = cadre_test(user)
     for plan in sorted(plans, key=lambda p: p.organization_id not in own):
-        if may_log(user, plan.organization):
+        if is_cadre(plan.organization):
             return plan
     return None
 

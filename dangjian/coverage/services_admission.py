@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,16 +22,14 @@ from django.utils.translation import gettext_lazy
 from dangjian.core.access import covers, user_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.validators import clean_plain_text
-from dangjian.organizations.choices import BRANCH_TYPES, OrgType, UnitKind
+from dangjian.organizations.choices import UnitKind
 from dangjian.organizations.models import Organization
 
-from .choices import AdmissionStatus, LinkKind, ProcedureStatus, ReviewOutcome
+from .choices import NOT_AREA_TYPES, AdmissionStatus, LinkKind, ProcedureStatus, ReviewOutcome
 from .models import AdmissionLink, AdmissionProcedure, AdmissionReview, AffairAdmission
 from .selectors_admission import is_due, procedure_for
 from .services_firms import require_scope
 
-# Organizations that run admission or own procedures: above branch level.
-NOT_AUTHORITY = (*BRANCH_TYPES, OrgType.PARTY_GROUP)
 S = AdmissionStatus
 
 
@@ -141,6 +139,12 @@ def admission_transition(*, actor, admission: AffairAdmission, action: str, comm
 
 # ----- the request's content ------------------------------------------------------------------
 
+def is_authority(organization: Organization) -> bool:
+    """Whether ``organization`` may run admission or own a procedure: above branch level and above
+    the communities (admission protects communities from tasks pushed onto them)."""
+    return organization.org_type not in NOT_AREA_TYPES and organization.unit_kind != UnitKind.COMMUNITY
+
+
 def _clean(fields: dict, authority: Organization, communities) -> dict:
     errors: dict[str, list[str]] = {}
     cleaned = dict(fields)
@@ -150,7 +154,7 @@ def _clean(fields: dict, authority: Organization, communities) -> dict:
                 cleaned[key] = clean_plain_text(cleaned[key], key, limit, required=key in REQUIRED)
             except ValidationError as exc:
                 errors.update(exc.message_dict)
-    if authority.org_type in NOT_AUTHORITY or authority.unit_kind == UnitKind.COMMUNITY:
+    if not is_authority(authority):
         errors["organization"] = [_("Admission is run by a city or sub-district committee above the communities.")]
     try:
         funding = Decimal(str(cleaned.get("funding") if cleaned.get("funding") not in (None, "") else 0))
@@ -230,17 +234,21 @@ def admission_renew(*, actor, admission: AffairAdmission, today: datetime.date |
     """Open the re-review of an admitted task that has expired or ends soon: a new draft with its
     content, ``renewal_of`` pointing back, to walk the procedure again."""
     today = _today(today)
-    if not is_due(admission, today):
-        raise ValidationError(_("Only an admitted task that has expired or ends within the re-review period "
-                                "can be reviewed again."), code="not_due")
-    if admission.renewals.exclude(status__in=(S.WITHDRAWN, S.REFUSED)).exists():
-        raise ValidationError(_("A re-review of this task is already open."), code="renewal_open")
-    fields = {k: getattr(admission, k) for k in FIELDS}
-    length = (admission.ends_on - admission.starts_on) if admission.ends_on else None
-    fields["starts_on"] = max(today, admission.ends_on + datetime.timedelta(days=1))
-    fields["ends_on"] = fields["starts_on"] + length if length else None
-    return admission_create(actor=actor, organization=admission.organization,
-                            communities=list(admission.communities.all()), renewal_of=admission, **fields)
+    require_scope(actor, "add", admission.organization)
+    with transaction.atomic():
+        # The original is locked first, so a second click waits and then finds the open renewal.
+        admission = AffairAdmission.objects.select_for_update().select_related("organization").get(pk=admission.pk)
+        if not is_due(admission, today):
+            raise ValidationError(_("Only an admitted task that has expired or ends within the re-review period "
+                                    "can be reviewed again."), code="not_due")
+        if admission.renewals.exclude(status__in=(S.WITHDRAWN, S.REFUSED)).exists():
+            raise ValidationError(_("A re-review of this task is already open."), code="renewal_open")
+        fields = {k: getattr(admission, k) for k in FIELDS}
+        length = (admission.ends_on - admission.starts_on) if admission.ends_on else None
+        fields["starts_on"] = max(today, admission.ends_on + datetime.timedelta(days=1))
+        fields["ends_on"] = fields["starts_on"] + length if length else None
+        return admission_create(actor=actor, organization=admission.organization,
+                                communities=list(admission.communities.all()), renewal_of=admission, **fields)
 
 
 # ----- procedures -------------------------------------------------------------------------------
@@ -248,22 +256,30 @@ def admission_renew(*, actor, admission: AffairAdmission, today: datetime.date |
 def procedure_copy(*, actor, procedure: AdmissionProcedure, organization: Organization) -> AdmissionProcedure:
     """A new draft version of ``procedure`` owned by ``organization`` (same code, next version), its
     links copied, to be edited and published."""
-    if organization.org_type in NOT_AUTHORITY or organization.unit_kind == UnitKind.COMMUNITY:
+    if not is_authority(organization):
         raise ValidationError({"organization": _("Admission is run by a city or sub-district committee above "
                                                  "the communities; choose one of them.")})
     require_scope(actor, "change", organization)
-    with transaction.atomic():
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
-        version = (AdmissionProcedure.objects.filter(code=procedure.code).aggregate(v=Max("version"))["v"] or 0) + 1
-        copy = AdmissionProcedure.objects.create(organization=organization, code=procedure.code, version=version,
-                                                 name=procedure.name, basis=procedure.basis,
-                                                 status=ProcedureStatus.DRAFT)
-        AdmissionLink.objects.bulk_create(
-            AdmissionLink(procedure=copy, position=link.position, step=link.step, step_name=link.step_name,
-                          name=link.name, kind=link.kind, days=link.days, guidance=link.guidance)
-            for link in procedure.links.order_by("position"))
-        audit_log(actor=actor, action="admission_procedure.copied", obj=copy, organization=organization,
-                  changes={"from": str(procedure), "version": version})
+    try:
+        with transaction.atomic():
+            # Versions are numbered per code across organizations: lock every version of the code so
+            # that a concurrent copy waits, then sees this one's number.
+            list(AdmissionProcedure.objects.select_for_update().filter(code=procedure.code).values_list("pk"))
+            version = (AdmissionProcedure.objects.filter(code=procedure.code)
+                       .aggregate(v=Max("version"))["v"] or 0) + 1
+            copy = AdmissionProcedure.objects.create(organization=organization, code=procedure.code,
+                                                     version=version, name=procedure.name, basis=procedure.basis,
+                                                     status=ProcedureStatus.DRAFT)
+            AdmissionLink.objects.bulk_create(
+                AdmissionLink(procedure=copy, position=link.position, step=link.step, step_name=link.step_name,
+                              name=link.name, kind=link.kind, days=link.days, guidance=link.guidance)
+                for link in procedure.links.order_by("position"))
+            audit_log(actor=actor, action="admission_procedure.copied", obj=copy, organization=organization,
+                      changes={"from": str(procedure), "version": version})
+    except IntegrityError:
+        # Only if the version number was taken in spite of the lock (another copy at the same moment).
+        raise ValidationError(_("Another version of this procedure was made at the same moment; copy it again."),
+                              code="version_taken") from None
     return copy
 
 

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from dangjian.core import pii
 from dangjian.core.audit import audit_log, diff
 from dangjian.core.validators import clean_plain_text
+from dangjian.organizations.choices import OrgStatus
 
-from .choices import DeskServiceKind
+from .choices import NOT_AREA_TYPES, DeskServiceKind
 from .models import AssociationEvent, Building, DeskService, Firm, ServiceDesk
 from .services_firms import require_scope
 
@@ -58,6 +59,13 @@ def _clean(fields: dict) -> dict:
     return fields
 
 
+def _check_area(area) -> None:
+    """A building is in the care of an active community or sub-district, never a branch or Party group."""
+    if area.org_type in NOT_AREA_TYPES or area.status != OrgStatus.ACTIVE:
+        raise ValidationError({"area_organization": _(
+            "A building is in the care of an active community or sub-district, not of a branch or Party group.")})
+
+
 def _name_taken(name: str, area, exclude: int | None = None) -> None:
     if Building.objects.filter(name=name, area_organization=area).exclude(pk=exclude).exists():
         raise ValidationError({"name": _("A building of this name is already registered in this area.")})
@@ -70,6 +78,7 @@ def building_create(*, actor, name: str, address: str, area_organization, floors
     if unknown:
         raise ValueError(f"Not a building field: {sorted(unknown)}")
     require_scope(actor, "add", area_organization)
+    _check_area(area_organization)
     _check_floors(floors_above, floors_below)
     fields = _clean({"name": name, "address": address, **attrs})
     _name_taken(fields["name"], area_organization)
@@ -90,6 +99,8 @@ def building_update(*, actor, building: Building, **changes) -> Building:
     require_scope(actor, "change", building.area_organization)
     if "area_organization" in changes:
         require_scope(actor, "change", changes["area_organization"])
+        if changes["area_organization"] != building.area_organization:
+            _check_area(changes["area_organization"])
     if not (changes.get("property_phone") or "").strip():
         changes.pop("property_phone", None)
     above = changes.get("floors_above", building.floors_above)

@@ -21,7 +21,7 @@ from dangjian.organizations.choices import OrgStatus, OrgType, UnitKind
 from dangjian.organizations.models import Organization, Unit
 from dangjian.organizations.services import organization_create
 
-from .choices import COUNTED_STATUSES, FIRM_KINDS
+from .choices import COUNTED_STATUSES, FIRM_KINDS, FirmStatus
 from .models import Firm, JointUnit
 
 # Firm fields besides the unit's (name, kind, credit code, address) a service may set.
@@ -98,6 +98,8 @@ def firm_update(*, actor, firm: Firm, **changes) -> Firm:
     _check_fields({**unit_fields, **changes, "building": changes.get("building", firm.building)}
                   if "floor" in changes else {**unit_fields, **changes})
     status = changes.get("status", firm.status)
+    if status not in FirmStatus.values:
+        raise ValidationError({"status": _("Choose an operating status from the list.")})
     if status in COUNTED_STATUSES:
         changes["closed_on"] = None
     elif not (changes.get("closed_on") or firm.closed_on):

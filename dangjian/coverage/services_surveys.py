@@ -2,7 +2,9 @@
 
 A survey that finds the firm closed or moved out changes the register through
 ``services_firms.firm_update`` in the same transaction, so the firm leaves the coverage counts
-from that day (``selectors.existing_on``); the headcount found updates the register too.
+from that day (``selectors.existing_on``); the headcount found updates the register too. A
+back-dated survey (older than the latest one recorded) is kept in the firm's history but does not
+change the register: the later visit knows better.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +29,8 @@ def firm_survey_record(*, actor, firm: Firm, surveyed_on: datetime.date, surveyo
                        members_reported: int | None = None, has_union: bool = False, has_youth_league: bool = False,
                        wants_organization: bool = False, note: str = "") -> FirmSurvey:
     """Record a survey visit to ``firm``; a firm found closed or moved out is closed on the
-    register from the survey day (unless an earlier closing date is already known)."""
+    register from the survey day (unless an earlier closing date is already known). A survey
+    older than the latest recorded one changes nothing on the register."""
     require_scope(actor, "change", firm.area_organization)
     if status_found not in FirmStatus.values:
         raise ValidationError({"status_found": _("Choose the status found.")})
@@ -38,10 +42,12 @@ def firm_survey_record(*, actor, firm: Firm, surveyed_on: datetime.date, surveyo
         raise ValidationError({"surveyed_on": _("The firm was not established yet on that day.")})
     surveyor = clean_plain_text(surveyor, "surveyor", 50, required=True)
     note = clean_plain_text(note, "note", 2000)
+    latest = firm.surveys.aggregate(latest=Max("surveyed_on"))["latest"]
+    back_dated = latest is not None and surveyed_on < latest
     changes: dict = {}
-    if employees is not None and employees != firm.employees:
+    if not back_dated and employees is not None and employees != firm.employees:
         changes["employees"] = employees
-    if status_found != firm.status:
+    if not back_dated and status_found != firm.status:
         changes["status"] = status_found
         if status_found not in COUNTED_STATUSES:
             changes["closed_on"] = firm.closed_on or surveyed_on
@@ -54,5 +60,5 @@ def firm_survey_record(*, actor, firm: Firm, surveyed_on: datetime.date, surveyo
             firm_update(actor=actor, firm=firm, **changes)
         audit_log(actor=actor, action="firm.surveyed", obj=firm, organization=firm.area_organization,
                   changes={"surveyed_on": surveyed_on.isoformat(), "status_found": status_found,
-                           "members_reported": members_reported})
+                           "members_reported": members_reported, "back_dated": back_dated})
     return survey

@@ -18,26 +18,32 @@ from django.utils.translation import gettext as _
 from dangjian.core.access import covers, user_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.validators import clean_plain_text
-from dangjian.organizations.choices import BRANCH_TYPES, OrgType
 
-from .choices import Weekday
+from .choices import NOT_AREA_TYPES, Weekday
 from .models import ThemeLog, ThemePlan, ThemeTask, WeekdayTheme
 from .services_firms import require_scope
 
-# Organizations that may not keep a plan: branches and Party groups (a plan is a community's).
-NOT_COMMUNITIES = (*BRANCH_TYPES, OrgType.PARTY_GROUP)
 THEME_LIMIT = 50
 TASK_LIMIT = 200
 TASK_LINES = 20
 LOG_LIMIT = 2000
 
 
+def cadre_test(user):
+    """``organization -> bool``: whether ``user`` is a cadre there (see :func:`may_log`), with the
+    user's scopes computed once, for testing many organizations in a loop."""
+    view, change, audit = (user_scope(user, action) for action in ("view", "change", "audit"))
+
+    def is_cadre(organization) -> bool:
+        return covers(view, organization) and (covers(change, organization) or not covers(audit, organization))
+
+    return is_cadre
+
+
 def may_log(user, organization) -> bool:
     """Whether ``user`` is a cadre of ``organization``: their view scope covers it and they are not a
     read-only auditor there (an auditor sees the plan but writes nothing)."""
-    if not covers(user_scope(user, "view"), organization):
-        return False
-    return covers(user_scope(user, "change"), organization) or not covers(user_scope(user, "audit"), organization)
+    return cadre_test(user)(organization)
 
 
 def in_period(plan: ThemePlan, day: datetime.date) -> bool:
@@ -73,7 +79,7 @@ def _clean_themes(themes: dict) -> dict[int, tuple[str, str]]:
 
 
 def _check_plan(*, organization, title, starts_on, ends_on, exclude=None) -> str:
-    if organization.org_type in NOT_COMMUNITIES:
+    if organization.org_type in NOT_AREA_TYPES:
         raise ValidationError({"organization": _("A theme plan belongs to a community committee, not to a branch "
                                                  "or Party group.")})
     title = clean_plain_text(title, "title", 100, required=True)

@@ -1,6 +1,7 @@
 """Workbench lines of affair admission (a ``PERSONAL_WORKBENCH_SOURCES`` entry of ``dangjian.core.views``):
-requests in review waiting at a link of an authority the user acts for, and admitted tasks due for
-re-review (ended, or ending within ``coverage.admission_renewal_days``)."""
+requests in review waiting at a link of an authority the user may move requests for, and admitted
+tasks due for re-review (ended, or ending within ``coverage.admission_renewal_days`` of their own
+authority)."""
 from __future__ import annotations
 
 from django.db.models import Count, Min, Q
@@ -13,19 +14,19 @@ from dangjian.core.workbench import alert
 
 from .choices import AdmissionStatus
 from .models import AffairAdmission
-from .selectors_admission import DUE, due_q, renewal_days
+from .selectors_admission import DUE, due_filter
 
 
 def items(*, user, today) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
-    scope = user_scope(user, "change")
+    scope = user_scope(user, "transition")
     if not (scope.everything or scope.paths):
         return []
-    counts = AffairAdmission.objects.restrict(user, "change").aggregate(
-        waiting=Count("pk", filter=Q(status=AdmissionStatus.IN_REVIEW)),
-        due=Count("pk", filter=due_q(today, renewal_days(today=today))),
-        due_end=Min("ends_on", filter=due_q(today, renewal_days(today=today))))
+    rows = AffairAdmission.objects.restrict(user, "transition")
+    due = due_filter(rows, today)
+    counts = rows.aggregate(waiting=Count("pk", filter=Q(status=AdmissionStatus.IN_REVIEW)),
+                            due=Count("pk", filter=due), due_end=Min("ends_on", filter=due))
     url = reverse("coverage:affairs")
     label = _("Affair admission")
     found = []

@@ -1,6 +1,7 @@
 """Workbench lines of the contacts work (a ``PERSONAL_WORKBENCH_SOURCES`` entry of
-``dangjian.core.views``): my key firms not contacted within ``coverage.contact_every_days``, and my
-contacts whose problems are still open."""
+``dangjian.core.views``): my key firms not contacted within ``coverage.contact_every_days`` of the
+organization that appointed me (``selectors_contacts.mark_due``, as on my list and the assignment
+page), and my contacts whose problems are still open."""
 from __future__ import annotations
 
 from django.urls import reverse

@@ -1,21 +1,17 @@
 """/api/v1/firms/: firms and social organizations in your scope, read only, with their coverage,
 members and activists computed (never stored)."""
 import django_filters
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
 from dangjian.core.api import IdFilter, RestrictedViewSet, StableOrderingFilter
-from dangjian.organizations.choices import OrgStatus, OrgType
 from dangjian.organizations.models import Organization
 
 from .. import selectors
 from ..choices import Coverage, FirmKind
-from ..models import Assignment, Firm, JointUnit
-from ..views.firms import with_last_survey
+from ..models import Assignment, Firm
 
 
 class FirmRefSerializer(serializers.Serializer):
@@ -70,26 +66,25 @@ class FirmDetailSerializer(FirmSerializer):
         fields = [*FirmSerializer.Meta.fields, "own_organizations", "joint_organizations", "assignments"]
         read_only_fields = fields
 
+    @staticmethod
+    def _covering(firm) -> selectors.CoveringNow:
+        """What covers the firm today, read once per firm (``selectors.covering_now``)."""
+        if not hasattr(firm, "_covering_now"):
+            firm._covering_now = selectors.covering_now(firm)
+        return firm._covering_now
+
     @extend_schema_field(FirmRefSerializer(many=True))
     def get_own_organizations(self, firm) -> list[dict]:
-        orgs = Organization.objects.filter(unit=firm.unit_id, status=OrgStatus.ACTIVE).exclude(
-            org_type__in=(OrgType.JOINT_BRANCH, OrgType.PARTY_GROUP))
-        return [{"id": o.pk, "name": o.name} for o in orgs]
+        return [{"id": o.pk, "name": o.name} for o in self._covering(firm).own_orgs]
 
     @extend_schema_field(FirmJointRefSerializer(many=True))
     def get_joint_organizations(self, firm) -> list[dict]:
-        today = timezone.localdate()
-        links = JointUnit.objects.filter(unit=firm.unit_id, joined_on__lte=today).filter(
-            Q(left_on__isnull=True) | Q(left_on__gt=today)).select_related("organization")
         return [{"id": link.organization_id, "name": link.organization.name, "joined_on": link.joined_on}
-                for link in links]
+                for link in self._covering(firm).joint_links]
 
     @extend_schema_field(FirmAssignmentSerializer(many=True))
     def get_assignments(self, firm) -> list[dict]:
-        today = timezone.localdate()
-        current = firm.assignments.filter(started_on__lte=today).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=today)).select_related("appointed_by")
-        return FirmAssignmentSerializer(current, many=True).data
+        return FirmAssignmentSerializer(self._covering(firm).assignments, many=True).data
 
 
 class FirmFilter(django_filters.FilterSet):
@@ -125,4 +120,4 @@ class FirmViewSet(RestrictedViewSet):
 
     def refine_queryset(self, queryset):
         queryset = queryset.select_related("unit", "area_organization", "building")
-        return with_last_survey(selectors.with_people(selectors.with_coverage(queryset)))
+        return selectors.with_last_survey(selectors.with_people(selectors.with_coverage(queryset)))

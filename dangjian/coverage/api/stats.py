@@ -3,6 +3,8 @@ organizations in an organization's area on a day (``selectors.coverage_stats``),
 by kind, area and building and the monthly trend. Rates are percentages as strings with two
 decimals ("66.67"), null when there is nothing to count."""
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
@@ -27,6 +29,13 @@ class StatsQuerySerializer(serializers.Serializer):
         "invalid": _("Give the date as yyyy-mm-dd, for example 2026-11-20."),
         "datetime": _("Give the date as yyyy-mm-dd, for example 2026-11-20."),
     })
+
+    def validate_date(self, value):
+        """Coverage is computed for days that have come (the same refusal as the page's ``?on=``)."""
+        if value > timezone.localdate():
+            raise serializers.ValidationError(gettext("The day %(value)s is still to come.")
+                                              % {"value": value.isoformat()})
+        return value
 
 
 def _rate():
@@ -101,7 +110,7 @@ class CoverageStatsView(generics.GenericAPIView):
         parameters=[
             OpenApiParameter("org", int, required=True,
                              description="An organization you oversee; the firms of its whole area are counted."),
-            OpenApiParameter("date", str, description="The day, yyyy-mm-dd (default: today)."),
+            OpenApiParameter("date", str, description="The day, yyyy-mm-dd (default: today; not a day still to come)."),
         ],
         responses=CoverageStatsSerializer,
     )

@@ -37,6 +37,9 @@ def test_create_refusals(personas, org):
     with pytest.raises(ValidationError) as twice:
         make_building(personas["community"], org["community"])
     assert "name" in twice.value.message_dict
+    with pytest.raises(ValidationError) as branch:  # a branch looks after no building
+        make_building(personas["community"], org["branch"], name="支部大楼")
+    assert "area_organization" in branch.value.message_dict
 
 
 def test_fewer_floors_refused_while_tenants_sit_there(personas, org):

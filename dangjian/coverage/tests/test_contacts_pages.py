@@ -29,8 +29,18 @@ def test_lists_tabs_and_what_sibling_sees(client_for, personas, org):
 def test_assign_through_the_form_and_bad_input(client_for, personas, org):
     firm = make_firm(personas["organizer"], org["community"], 9502)
     client = client_for("community")
+    search = client.get(reverse("coverage:assignment_new"), {"q": "测试企业9502"})
+    assert search.status_code == 200 and [f.pk for f in search.context["found_firms"]] == [firm.pk]
+    assert "form" not in search.context  # no giant list of every firm: the firm is chosen first
     page = client.get(reverse("coverage:assignment_new"), {"firm": firm.pk})
     assert page.status_code == 200 and page.context["form"].initial["firm"] == firm.pk
+    assert list(page.context["form"].fields["member"].queryset) == []  # members come from a search
+    someone = Member.objects.get(user=personas["member"])
+    found = client.get(reverse("coverage:assignment_new"), {"firm": firm.pk, "mq": someone.name})
+    assert someone in found.context["form"].fields["member"].queryset
+    capped = client.get(reverse("coverage:assignment_new"), {"firm": firm.pk, "mq": "z"})
+    assert len(capped.context["found_members"]) <= 30
+    assert client.put(reverse("coverage:assignment_new")).status_code == 405
     data = {"firm": firm.pk, "role": "instructor", "appointed_by": org["community"].pk, "name": "",
             "started_on": f"{TODAY:%Y-%m-%d}"}
     bad = client.post(reverse("coverage:assignment_new"), data)
@@ -83,13 +93,28 @@ def test_dual_management_groups_firms_without_their_own_organization(client_for,
     assert client_for("member").get(reverse("coverage:dual")).status_code == 403
 
 
-def test_the_assignment_list_has_a_fixed_number_of_queries(client_for, personas, org, django_assert_max_num_queries):
-    for n in range(6):
-        firm = make_firm(personas["organizer"], org["community"], 9510 + n)
-        a = make_assignment(personas["organizer"], firm, appointed_by=org["community"], name=f"指导员{n}")
+def _queries(client, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, params or {})
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+def _assigned_firms(personas, org, first: int, count: int) -> None:
+    for n in range(count):
+        firm = make_firm(personas["organizer"], org["community"], first + n)
+        Firm.objects.filter(pk=firm.pk).update(sector_organization=org["street"])
+        a = make_assignment(personas["organizer"], firm, appointed_by=org["community"], name=f"指导员{first + n}")
         ContactLog.objects.create(assignment=a, contacted_on=TODAY, topic="走访", problems="问题")
+
+
+def test_the_assignment_list_and_dual_page_take_as_many_queries_for_2n_rows_as_for_n(client_for, personas, org):
     client = client_for("organizer")
-    client.get(reverse("coverage:assignments"))
-    with django_assert_max_num_queries(20):
-        page = client.get(reverse("coverage:assignments"))
-    assert page.context["page_obj"].paginator.count >= 6
+    _assigned_firms(personas, org, 9510, 3)
+    first = (_queries(client, reverse("coverage:assignments")), _queries(client, reverse("coverage:dual")))
+    _assigned_firms(personas, org, 9520, 3)
+    assert client.get(reverse("coverage:assignments")).context["page_obj"].paginator.count >= 6
+    assert (_queries(client, reverse("coverage:assignments")), _queries(client, reverse("coverage:dual"))) == first

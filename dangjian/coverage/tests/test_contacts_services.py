@@ -157,3 +157,36 @@ def test_a_key_firm_not_contacted_within_the_interval_is_flagged_on_my_list_and_
     assert "久未联系企业" in texts and "近期联系企业" not in texts
     assert any(i["url"].endswith("?tab=mine") for i in items)  # the open problem
     assert workbench_contacts.items(user=personas["sibling"], today=TODAY) == []
+
+
+def test_due_follows_the_rule_of_the_appointing_organization_everywhere(client_for, personas, org, monkeypatch):
+    """A community that asks for a contact every 30 days flags its leader's firm at 40 days on the
+    list, the assignment page and the workbench alike; the street's 90 days do not."""
+    from django.urls import reverse
+
+    asked = []
+
+    def every(key, *, organization=None, on=None, default=None):
+        asked.append(organization)
+        return 30 if organization == org["community"] else 90
+
+    monkeypatch.setattr(selectors_contacts, "rule_value", every)
+    organizer, user = personas["organizer"], personas["member"]
+    member = Member.objects.get(user=user)
+    near = make_firm(organizer, org["community"], 9420, name="社区联系企业")
+    far = make_firm(organizer, org["community"], 9421, name="街道联系企业")
+    by_community = make_assignment(organizer, near, appointed_by=org["community"], role="leader", member=member,
+                                   started_on=days(-40))
+    by_street = make_assignment(organizer, far, appointed_by=org["street"], role="leader", member=member,
+                                started_on=days(-40))
+    rows = {r.pk: r for r in selectors_contacts.mine(user, TODAY)}
+    assert rows[by_community.pk].due and rows[by_community.pk].every == 30
+    assert not rows[by_street.pk].due and rows[by_street.pk].every == 90
+    assert asked.count(org["community"]) == 1  # read once per organization
+    texts = " ".join(i["text"] for i in workbench_contacts.items(user=user, today=TODAY))
+    assert "社区联系企业" in texts and "街道联系企业" not in texts
+    client = client_for("member")
+    assert client.get(reverse("coverage:assignment", args=[by_community.pk])).context["due"]
+    assert not client.get(reverse("coverage:assignment", args=[by_street.pk])).context["due"]
+    mine = client.get(reverse("coverage:assignments"), {"tab": "mine"})
+    assert mine.context["due_count"] == 1

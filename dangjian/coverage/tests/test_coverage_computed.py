@@ -6,6 +6,7 @@ import pytest
 from dangjian.coverage import selectors, services_firms
 from dangjian.coverage.choices import Coverage
 from dangjian.coverage.models import Assignment, Firm
+from dangjian.organizations.models import Organization
 
 from .fixtures import make_firm
 
@@ -103,7 +104,7 @@ def test_stats_give_rates_by_kind_and_area(personas, org):
     services_firms.joint_branch_form(actor=actor, parent=org["community"], name="联合党支部6", code="LJTESTJ7",
                                      firms=[a, b], on=DAY)
     c = make_firm(actor, org["community"], 63)
-    stats = selectors.coverage_stats(org["community"].get_parent())
+    stats = selectors.coverage_stats(Organization.objects.get_parent(org["community"]))
     community_row = next(r for r in stats.by_area if r["organization"] == org["community"].pk)
     assert community_row["total"] == 3 and community_row["joint"] == 2
     assert str(community_row["organized_rate"]) == "66.67"

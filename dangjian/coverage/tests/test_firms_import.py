@@ -99,3 +99,36 @@ def test_building_and_floor_are_checked(personas, org):
     assert result.created == 1
     firm = Firm.objects.get(unit__credit_code=credit_code(531))
     assert firm.building.name == "测试大厦" and firm.floor == 3
+
+
+def test_a_code_held_by_a_unit_off_the_register_is_a_row_error(personas, org):
+    from dangjian.organizations.models import Unit
+
+    Unit.objects.create(name="滨河共建单位", kind="institution", credit_code=credit_code(541))
+    area = org["community"].code
+    rows = [row(credit_code(541), "冒用代码企业", area), row(credit_code(542), "正常企业", area)]
+    before = Firm.objects.count()
+    with pytest.raises(ImportRejected) as caught:
+        importing.firms_import(actor=personas["community"], upload=firm_workbook(rows))
+    errors = caught.value.row_errors
+    assert [(e.row, e.column) for e in errors] == [(2, "统一社会信用代码")] and "滨河共建单位" in errors[0].message
+    assert Firm.objects.count() == before
+
+
+def test_a_code_registered_meanwhile_rejects_the_file(personas, org, monkeypatch):
+    from django.db import IntegrityError
+
+    area = org["community"].code
+    calls = []
+
+    def racing(*args, **kwargs):
+        calls.append(1)
+        from dangjian.organizations.models import Unit
+
+        Unit.objects.create(name="抢先登记", kind="private_enterprise", credit_code=credit_code(551))
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(importing, "_create", racing)
+    with pytest.raises(ImportRejected) as caught:
+        importing.firms_import(actor=personas["community"], upload=firm_workbook([row(credit_code(551), "并发企业", area)]))
+    assert calls and [e.row for e in caught.value.row_errors] == [2]

@@ -9,6 +9,7 @@ from dangjian.core.models import AuditEntry
 from dangjian.coverage import selectors, services_staff, services_surveys
 from dangjian.coverage.choices import Coverage
 from dangjian.coverage.models import Firm
+from dangjian.members.models import Member
 
 from .fixtures import credit_code, make_firm
 
@@ -80,7 +81,7 @@ def test_linking_three_full_members_makes_the_firm_ready(client_for, personas, o
         assert client.post(f"/coverage/firms/{firm.pk}/staff/", {"member": member.pk}).status_code == 302
     assert selectors.ready_to_form(Firm.objects.filter(pk=firm.pk)).exists()
     ready = client.get("/coverage/firms/ready/")
-    assert firm.pk in [f.pk for f in ready.context["firms"]]
+    assert firm.pk in [f.pk for f in ready.context["page_obj"]]
     assert client.get(f"/coverage/firms/{firm.pk}/").context["ready"]
     # Unlinking one takes it off the list; linking the same person twice is refused.
     client.post(f"/coverage/firms/{firm.pk}/staff/", {"member": people[0].pk, "action": "unlink"})
@@ -105,14 +106,69 @@ def test_survey_service_refuses_outside_scope(personas, org):
         services_surveys.firm_survey_record(actor=personas["sibling"], firm=firm, surveyed_on=TODAY, surveyor="x")
 
 
-def test_export_and_query_counts(client_for, personas, org, django_assert_max_num_queries):
+def _queries(client, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, params or {})  # warm the caches (session, rules)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+def _ready_firms(personas, org, first: int, count: int, people: list) -> None:
+    """``count`` firms, each with three of ``people`` (full members) working there."""
+    for k in range(count):
+        firm = make_firm(personas["organizer"], org["community"], first + k)
+        Member.objects.filter(pk__in=[m.pk for m in people[3 * k:3 * k + 3]]).update(employer=firm.unit_id)
+
+
+def test_the_list_and_the_ready_list_take_as_many_queries_for_2n_firms_as_for_n(client_for, personas, org):
+    people = list(Member.objects.filter(status="full", employer__isnull=True).order_by("id")[:12])
+    assert len(people) == 12
+    client = client_for("community")
+    _ready_firms(personas, org, 6700, 2, people[:6])
+    for n in range(6710, 6712):
+        make_firm(personas["organizer"], org["community"], n)
+    first = (_queries(client, "/coverage/firms/"), _queries(client, "/coverage/firms/ready/"))
+    _ready_firms(personas, org, 6720, 2, people[6:])
+    for n in range(6730, 6732):
+        make_firm(personas["organizer"], org["community"], n)
+    assert len(client.get("/coverage/firms/ready/").context["page_obj"]) >= 4
+    assert (_queries(client, "/coverage/firms/"), _queries(client, "/coverage/firms/ready/")) == first
+
+
+def test_the_ready_list_keeps_to_the_area_and_pages(client_for, personas, org):
+    people = list(Member.objects.filter(status="full", employer__isnull=True).order_by("id")[:3])
+    _ready_firms(personas, org, 6740, 1, people)
+    client = client_for("admin")
+    codes = {f.unit.credit_code for f in client.get("/coverage/firms/ready/", {"org": org["community"].pk})
+             .context["page_obj"]}
+    assert credit_code(6740) in codes
+    town = client.get("/coverage/firms/ready/", {"org": org["town"].pk})
+    assert town.status_code == 200 and credit_code(6740) not in {f.unit.credit_code for f in town.context["page_obj"]}
+    bad = client.get("/coverage/firms/ready/", {"on": "2026-02-30"})
+    assert bad.status_code == 200 and bad.context["error"] and bad.context["on"] == TODAY
+
+
+def test_a_back_dated_survey_leaves_the_register_as_the_latest_survey_found_it(personas, org):
+    firm = make_firm(personas["organizer"], org["community"], 6801, employees=20)
+    actor = personas["community"]
+    services_surveys.firm_survey_record(actor=actor, firm=firm, surveyed_on=TODAY, surveyor="李网格", employees=25)
+    firm.refresh_from_db()
+    assert firm.employees == 25 and firm.status == "operating"
+    services_surveys.firm_survey_record(actor=actor, firm=firm, surveyed_on=TODAY - datetime.timedelta(days=200),
+                                        surveyor="王网格", status_found="closed", employees=3)
+    firm.refresh_from_db()
+    assert (firm.status, firm.closed_on, firm.employees) == ("operating", None, 25)
+    assert firm.surveys.count() == 2
+    assert selectors.with_last_survey(Firm.objects.filter(pk=firm.pk)).get().last_surveyed_on == TODAY
+
+
+def test_export_and_query_counts(client_for, personas, org):
     for n in range(651, 657):
         make_firm(personas["organizer"], org["community"], n)
     client = client_for("community")
-    with django_assert_max_num_queries(14):
-        assert client.get("/coverage/firms/").status_code == 200
-    with django_assert_max_num_queries(14):
-        assert client.get("/coverage/firms/ready/").status_code == 200
     response = client.get("/coverage/firms/export/", {"org": org["community"].pk})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert AuditEntry.objects.filter(action="firm.exported").count() == 1

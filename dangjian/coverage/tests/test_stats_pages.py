@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dangjian.core.models import AuditEntry
 from dangjian.coverage import services_firms
+from dangjian.organizations.models import Organization
 
 from .fixtures import make_firm
 from .fixtures_contacts import make_assignment
@@ -41,11 +42,12 @@ def test_stats_page_figures_against_hand_computed_values(client_for, built, org)
     kinds = {row["code"]: row for row in page.context["by_kind"]}
     assert kinds["private_enterprise"]["total"] == 5 and kinds["social_organization"]["none"] == 1
     none_cell = next(c for c in kinds["social_organization"]["cells"] if c["code"] == "none")
-    assert none_cell["url"].endswith(f"?org={org['community'].pk}&kind=social_organization&coverage=none")
+    assert none_cell["url"].endswith(f"?org={org['community'].pk}&on={TODAY:%Y-%m-%d}&kind=social_organization"
+                                     "&coverage=none")
     assert len(page.context["trend"]) == 12 and page.context["trend"][-1]["on"] == TODAY.isoformat()
     street = client_for("organizer").get(reverse("coverage:stats"))  # the organizer's own subtree by default
     assert street.context["org"] == org["street"]
-    parent = client_for("organizer").get(reverse("coverage:stats"), {"org": org["community"].get_parent().pk})
+    parent = client_for("organizer").get(reverse("coverage:stats"), {"org": Organization.objects.get_parent(org["community"]).pk})
     row = next(r for r in parent.context["by_area"] if r["organization"] == org["community"].pk)
     assert row["total"] == 6 and row["joint"] == 2
 
@@ -94,5 +96,59 @@ def test_api_shape_and_refusals(client_for, built, org, django_assert_max_num_qu
     assert client.get(url).status_code == 400
     assert "date" in client.get(url, {"org": org["community"].pk, "date": "2026-13-01"}).json()
     assert client.get(url, {"org": "x"}).status_code == 400
+    future = client.get(url, {"org": org["community"].pk, "date": f"{TODAY + datetime.timedelta(days=1):%Y-%m-%d}"})
+    page = client.get(reverse("coverage:stats"), {"org": org["community"].pk,
+                                                  "on": f"{TODAY + datetime.timedelta(days=1):%Y-%m-%d}"})
+    assert future.status_code == 400 and future.json()["date"] == [page.context["error"]]
     assert client_for("sibling").get(url, {"org": org["community"].pk}).status_code == 404
     assert client_for(None).get(url, {"org": org["community"].pk}).status_code in (401, 403)
+
+
+def _listed(client, url) -> int:
+    """The rows of the firm list a statistics link leads to."""
+    return client.get(url).context["page_obj"].paginator.count
+
+
+def test_each_count_equals_the_rows_of_the_list_it_links_to(client_for, built, personas, org):
+    from dangjian.coverage import services_surveys
+
+    actor = personas["organizer"]
+    gone = make_firm(actor, org["community"], 9610, name="已注销企业")
+    services_surveys.firm_survey_record(actor=actor, firm=gone, surveyed_on=TODAY - datetime.timedelta(days=10),
+                                        surveyor="李网格", status_found="closed")
+    make_firm(actor, org["street"], 9611, name="街道直管企业")
+    client = client_for("organizer")
+    for on in (TODAY, FORMED - datetime.timedelta(days=1), TODAY - datetime.timedelta(days=20)):
+        for target in (org["community"], org["street"]):
+            page = client.get(reverse("coverage:stats"), {"org": target.pk, "on": f"{on:%Y-%m-%d}"})
+            for figure in page.context["figures"][:-1]:
+                assert _listed(client, figure["url"]) == figure["value"], (target, on, figure["label"])
+            for table in ("by_kind", "by_area", "by_building"):
+                for row in page.context[table]:
+                    for cell in row["cells"]:
+                        assert _listed(client, cell["url"]) == cell["value"], (target, on, table, cell["code"])
+    # The closed firm counted before it closed, not after.
+    earlier = client.get(reverse("coverage:stats"), {"org": org["community"].pk,
+                                                     "on": f"{TODAY - datetime.timedelta(days=20):%Y-%m-%d}"})
+    assert earlier.context["stats"].total == 7 and client.get(
+        reverse("coverage:stats"), {"org": org["community"].pk}).context["stats"].total == 6
+
+
+def test_the_stats_page_takes_as_many_queries_for_2n_firms_as_for_n(client_for, personas, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("organizer")
+
+    def measured() -> int:
+        client.get(reverse("coverage:stats"), {"org": org["street"].pk})
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("coverage:stats"), {"org": org["street"].pk})
+        return len(captured)
+
+    for n in range(3):
+        make_firm(personas["organizer"], org["community"], 9620 + n)
+    first = measured()
+    for n in range(3):
+        make_firm(personas["organizer"], org["community"], 9630 + n)
+    assert measured() == first

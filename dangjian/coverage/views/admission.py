@@ -9,17 +9,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core.access import can, get_for
+from dangjian.core.access import get_for
 from dangjian.core.forms import submit
+from dangjian.organizations.choices import UnitKind
 from dangjian.organizations.models import Organization
 
 from .. import selectors_admission as selectors
 from .. import services_admission as services
 from ..choices import AdmissionStatus
-from ..forms_admission import ActForm, AdmissionForm, authorities_for
+from ..forms_admission import ActForm, AdmissionForm
 from ..models import AffairAdmission
+from .common import area_organizations, base_context, can_do
+
+NAV = "affairs"
+
+
+def authorities_for(user, action: str = "add"):
+    """The organizations ``user`` may run admission for: the area organizations of their scope less
+    the communities themselves (admission protects communities from tasks pushed onto them)."""
+    return area_organizations(user, action).exclude(unit_kind=UnitKind.COMMUNITY)
 
 
 def affair_url(admission) -> str:
@@ -45,16 +55,20 @@ def affair_list(request):
         row.is_expired = row.expired(today)
     authorities = list(authorities_for(request.user, "view")[:20])
     return render(request, "coverage/admission/list.html", {
-        "nav": "affairs", "page_obj": page, "status": status, "statuses": _status_choices(), "q": q,
+        "nav": NAV, "page_obj": page, "status": status, "statuses": _status_choices(), "q": q,
         "can_add": authorities_for(request.user).exists(), "authorities": authorities,
     })
 
 
 def _form_page(request, form, admission=None):
-    return render(request, "coverage/admission/form.html", {"nav": "affairs", "form": form, "admission": admission})
+    title = _("Change the request") if admission else _("Record a request")
+    return render(request, "coverage/admission/form.html", {
+        **base_context(request, admission.organization if admission else None, nav=NAV),
+        "form": form, "admission": admission, "title": title})
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def affair_new(request):
     """Record a department's request (as a draft) for an authority the user may add for."""
     authorities = authorities_for(request.user)
@@ -75,6 +89,7 @@ def _admission(request, pk, action="view"):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def affair_edit(request, pk):
     """Change a draft or returned request's content."""
     admission = _admission(request, pk, "change")
@@ -98,16 +113,19 @@ def affair_detail(request, pk):
     today = timezone.localdate()
     reviews = selectors.review_log(admission)
     actions = services.allowed_actions(request.user, admission)
-    may_renew = (can(request.user, "add", admission) and selectors.is_due(admission, today)
-                 and not admission.renewals.exclude(status__in=(AdmissionStatus.WITHDRAWN,
-                                                                AdmissionStatus.REFUSED)).exists())
+    authority = admission.organization
+    renewals = list(admission.renewals.order_by("-created_at"))
+    open_renewal = any(r.status not in (AdmissionStatus.WITHDRAWN, AdmissionStatus.REFUSED) for r in renewals)
+    may_renew = can_do(request.user, "add", authority) and selectors.is_due(admission, today) and not open_renewal
     return render(request, "coverage/admission/detail.html", {
-        "nav": "affairs", "admission": admission, "reviews": reviews,
+        **base_context(request, authority, nav=NAV), "admission": admission, "reviews": reviews,
         "steps": selectors.progress(admission, reviews), "link_label": selectors.link_label(admission.current_link),
         "actions": [(a, services.ACTION_LABELS[a], services.TRANSITIONS[a].comment_required) for a in actions],
         "communities": list(admission.communities.order_by("path")), "expired": admission.expired(today),
-        "may_edit": admission.status in services.EDITABLE and can(request.user, "change", admission),
-        "may_renew": may_renew, "renewals": list(admission.renewals.order_by("-created_at")),
+        "may_edit": admission.status in services.EDITABLE and can_do(request.user, "change", authority),
+        # The department's contact is for the reviewing office only.
+        "show_contact": can_do(request.user, "change", authority),
+        "may_renew": may_renew, "renewals": renewals,
         "act_form": ActForm(),
     })
 

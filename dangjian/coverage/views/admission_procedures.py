@@ -6,15 +6,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core.access import can, get_for
+from dangjian.core.access import get_for
 
 from .. import selectors_admission as selectors
 from .. import services_admission as services
 from ..choices import ProcedureStatus
-from ..forms_admission import LinkFormSet, ProcedureCopyForm, authorities_for
+from ..forms_admission import LinkFormSet, ProcedureCopyForm
 from ..models import AdmissionProcedure
+from .admission import NAV, authorities_for
+from .common import base_context, can_do
 
 
 def procedure_url(procedure) -> str:
@@ -30,7 +32,7 @@ def _procedure(request, pk, action="view"):
 def procedure_list(request):
     """The shipped procedure and the versions of the organizations in the user's scope."""
     return render(request, "coverage/admission/procedures.html", {
-        "nav": "affairs", "procedures": selectors.procedure_versions(request.user)})
+        "nav": NAV, "procedures": selectors.procedure_versions(request.user)})
 
 
 def _steps(procedure):
@@ -47,9 +49,9 @@ def _steps(procedure):
 def procedure_detail(request, pk):
     procedure = _procedure(request, pk)
     owners = authorities_for(request.user, "change")
-    may_change = procedure.organization_id is not None and can(request.user, "change", procedure)
+    may_change = can_do(request.user, "change", procedure.organization)
     return render(request, "coverage/admission/procedure.html", {
-        "nav": "affairs", "procedure": procedure, "steps": _steps(procedure),
+        **base_context(request, procedure.organization, nav=NAV), "procedure": procedure, "steps": _steps(procedure),
         "copy_form": ProcedureCopyForm(owners=owners) if owners.exists() else None,
         "may_edit": may_change and procedure.status == ProcedureStatus.DRAFT,
         "used": procedure.admissions.count(),
@@ -78,6 +80,7 @@ def procedure_copy(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def procedure_edit(request, pk):
     """A draft's links in one formset: change, remove, add at the end (positions follow the order)."""
     procedure = _procedure(request, pk, "change")
@@ -96,7 +99,7 @@ def procedure_edit(request, pk):
             messages.success(request, _("Links saved."))
             return redirect(procedure_url(procedure))
     return render(request, "coverage/admission/procedure_edit.html", {
-        "nav": "affairs", "procedure": procedure, "formset": formset})
+        **base_context(request, procedure.organization, nav=NAV), "procedure": procedure, "formset": formset})
 
 
 @login_required

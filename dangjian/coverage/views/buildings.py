@@ -13,13 +13,11 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core.access import covers, get_for, user_scope
+from dangjian.core.access import get_for, user_scope
 from dangjian.core.forms import RevealForm, add_service_errors, submit
-from dangjian.organizations.choices import BRANCH_TYPES, OrgType
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import visible_ancestors
 
 from .. import selectors_buildings as sel
 from .. import services_buildings as services
@@ -37,26 +35,24 @@ from ..forms_buildings import (
     TenantFilterForm,
 )
 from ..models import Building, DeskService, ServiceDesk
+from .common import area_organizations, base_context, can_do, require_subtree
 
-NOT_AREAS = (*BRANCH_TYPES, OrgType.PARTY_GROUP)
 BUILDING_FIELDS = ("area_organization", "name", "address", "floors_above", "floors_below", "property_company",
                    "property_contact", "association_name")
+NAV = "buildings"
 
 
 def _base(request, org):
-    return {"nav": "buildings", "org": org, "ancestors": visible_ancestors(org, request.user) + [org]}
-
-
-def _can(request, action, org):
-    return covers(user_scope(request.user, action), org)
+    return base_context(request, org, nav=NAV)
 
 
 def _areas(request, action="add"):
-    """Organizations that may look after a building: non-branch organizations in the user's scope."""
-    orgs = Organization.objects.restrict(request.user, action).exclude(org_type__in=NOT_AREAS)
+    """Organizations that may look after a building: active organizations above branches in the
+    user's ``action`` scope; 403 without any."""
+    orgs = area_organizations(request.user, action)
     if not orgs.exists():
         raise PermissionDenied
-    return orgs.order_by("path")
+    return orgs
 
 
 def _building(request, pk, action="view"):
@@ -77,9 +73,7 @@ def _back(building):
 @require_GET
 def buildings(request):
     """Office buildings in the user's subtrees with the coverage of their tenants."""
-    scope = user_scope(request.user, "view")
-    if not (scope.everything or scope.paths):
-        raise PermissionDenied
+    require_subtree(request.user)
     q = request.GET.get("q", "").strip()
     rows = sel.buildings_for(request.user)
     if q:
@@ -88,10 +82,11 @@ def buildings(request):
     page.object_list = sel.attach_summary(page.object_list)
     add_scope = user_scope(request.user, "add")
     return render(request, "coverage/buildings/list.html", {
-        "nav": "buildings", "page_obj": page, "q": q, "can_add": bool(add_scope.everything or add_scope.paths)})
+        "nav": NAV, "page_obj": page, "q": q, "can_add": bool(add_scope.everything or add_scope.paths)})
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def building_new(request):
     orgs = _areas(request)
     form = BuildingForm(request.POST or None, organizations=orgs, initial={"area_organization": request.GET.get("org")})
@@ -100,11 +95,12 @@ def building_new(request):
     if done:
         return done
     return render(request, "coverage/buildings/form.html", {
-        "nav": "buildings", "form": form, "title": _("Register an office building"),
+        "nav": NAV, "form": form, "title": _("Register an office building"),
         "back": reverse("coverage:buildings")})
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def building_edit(request, pk):
     building = _building(request, pk, "change")
     form = BuildingForm(request.POST or None, organizations=_areas(request, "change"), editing=True,
@@ -133,8 +129,8 @@ def building_detail(request, pk):
         **_base(request, org), "building": building, "summary": summary, "floors": floors,
         "occupied": [f for f in floors if f["firms"]], "organizations": sel.building_organizations(building),
         "desks": desks, "events": events, "coverages": Coverage.choices, "reveal_form": RevealForm(),
-        "can_reveal": _can(request, "reveal", org), "can_add": _can(request, "add", org),
-        "can_change": _can(request, "change", org)})
+        "can_reveal": can_do(request.user, "reveal", org), "can_add": can_do(request.user, "add", org),
+        "can_change": can_do(request.user, "change", org)})
 
 
 @login_required
@@ -158,14 +154,12 @@ def building_reveal(request, pk):
 def _parents(request, building):
     """Where a joint branch of the building may be set up: the organization in charge and those above
     it, in the user's add scope, not branches."""
-    area = building.area_organization
-    steplen = Organization.steplen
-    paths = [area.path[:i] for i in range(steplen, len(area.path) + 1, steplen)]
-    return Organization.objects.restrict(request.user, "add").filter(path__in=paths).exclude(
-        org_type__in=NOT_AREAS).order_by("-depth")
+    paths = building.area_organization.lineage_paths
+    return area_organizations(request.user, "add").filter(path__in=paths).order_by("-depth")
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def building_joint_form(request, pk):
     """Form a joint branch by floor and trade from tenants not yet covered by an organization."""
     building = _building(request, pk, "add")
@@ -189,6 +183,7 @@ def building_joint_form(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def building_joint_join(request, pk):
     """Add a tenant to a joint branch that already covers firms of the building."""
     building = _building(request, pk, "add")
@@ -207,6 +202,7 @@ def building_joint_join(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def desk_new(request, pk):
     building = _building(request, pk, "add")
     form = DeskForm(request.POST or None, initial={"name": f"{building.name}党建服务咨询站"})
@@ -229,7 +225,8 @@ def _desk_page(request, desk, *, service_form=None, status=200):
         **_base(request, org), "desk": desk, "building": desk.building, "page_obj": page,
         "counts": sel.desk_counts(desk), "service_form": service_form or DeskServiceForm(tenants=tenants),
         "close_form": DeskCloseForm(), "settle_form": SettleForm(),
-        "can_add": _can(request, "add", org), "can_change": _can(request, "change", org)}, status=status)
+        "can_add": can_do(request.user, "add", org), "can_change": can_do(request.user, "change", org)},
+        status=status)
 
 
 @login_required
@@ -282,6 +279,7 @@ def desk_service_settle(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def event_new(request, pk):
     building = _building(request, pk, "add")
     tenants = sel.tenants(building).select_related("unit").order_by("-floor", "unit__name")
@@ -306,4 +304,4 @@ def events(request, pk):
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(request, "coverage/buildings/events.html", {
         **_base(request, building.area_organization), "building": building, "page_obj": page,
-        "can_add": _can(request, "add", building.area_organization)})
+        "can_add": can_do(request.user, "add", building.area_organization)})

@@ -8,54 +8,29 @@ who may change the appointing organization (the services decide).
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.access import covers, get_for, user_scope
 from dangjian.core.forms import submit
 from dangjian.members.models import Member
-from dangjian.organizations.choices import BRANCH_TYPES, OrgType
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import organizations_for, visible_ancestors
+from dangjian.organizations.selectors import visible_ancestors
 
 from .. import selectors_contacts as selectors
 from .. import services_contacts as services
-from ..choices import COUNTED_STATUSES, AssignmentRole, Coverage
+from ..choices import COUNTED_STATUSES, AssignmentRole
 from ..forms_contacts import AssignmentEndForm, AssignmentForm, ContactLogForm, ContactSolveForm
 from ..models import Assignment, ContactLog, Firm
+from .common import area_organizations, base_context, chosen_org
 
-# Branches and Party groups do not appoint instructors or contact leaders.
-NOT_APPOINTERS = (*BRANCH_TYPES, OrgType.PARTY_GROUP)
-
-
-def chosen_org(request, action="view"):
-    """The organization of ``?org=`` (404 out of sight, 403 outside the user's subtrees for
-    ``action``) or the first subtree of the user's scope; 403 without a subtree."""
-    scope = user_scope(request.user, action)
-    if request.GET.get("org"):
-        org = get_for(request.user, Organization.objects, "view", pk=request.GET["org"])
-        if not covers(scope, org):
-            raise PermissionDenied
-        return org
-    if scope.everything:
-        org = Organization.objects.filter(depth=1).order_by("path").first()
-    else:
-        org = Organization.objects.filter(path__in=scope.paths).order_by("path").first()
-    if org is None:
-        raise PermissionDenied
-    return org
-
-
-def _base(request, org=None, nav="firm_contacts"):
-    return {"nav": nav, "org": org,
-            "ancestors": visible_ancestors(org, request.user) + [org] if org is not None else []}
-
-
-def _appointers(user):
-    return organizations_for(user, "add", exclude_types=NOT_APPOINTERS)
+NAV = "firm_contacts"
+# Search results shown at most on the assignment page (firms, member records).
+FOUND_LIMIT = 30
 
 
 @login_required
@@ -68,13 +43,12 @@ def assignments(request):
     today = timezone.localdate()
     overseer = bool(scope.everything or scope.paths)
     tab = request.GET.get("tab") or ("all" if overseer else "mine")
-    context = {**_base(request), "tab": tab, "today": today, "overseer": overseer,
-               "roles": AssignmentRole.choices, "can_add": _appointers(request.user).exists()}
+    context = {**base_context(request, nav=NAV), "tab": tab, "today": today, "overseer": overseer,
+               "roles": AssignmentRole.choices, "can_add": area_organizations(request.user).exists()}
     if tab == "mine":
         rows = selectors.mine(request.user, today)
         unsolved = list(selectors.my_unsolved(request.user)[:100])
-        context.update(rows=rows, unsolved=unsolved, due_count=sum(r.due for r in rows),
-                       every=selectors.contact_every_days(on=today))
+        context.update(rows=rows, unsolved=unsolved, due_count=sum(r.due for r in rows))
         return render(request, "coverage/contacts/mine.html", context)
     org = None
     if request.GET.get("org"):
@@ -87,33 +61,67 @@ def assignments(request):
     return render(request, "coverage/contacts/assignments.html", context)
 
 
+def _found(queryset, limit: int = FOUND_LIMIT):
+    """At most ``limit`` rows of a search and how many more match (counted only when capped)."""
+    rows = list(queryset[:limit + 1])
+    more = queryset.count() - limit if len(rows) > limit else 0
+    return rows[:limit], more
+
+
+def _firm_search(request, q: str) -> dict:
+    """Firms in sight still operating whose name or credit code matches ``q``."""
+    firms = (Firm.objects.restrict(request.user, "view").filter(status__in=COUNTED_STATUSES)
+             .filter(Q(unit__name__contains=q) | Q(unit__credit_code__contains=q.upper()))
+             .select_related("unit", "area_organization").order_by("unit__name", "id"))
+    found, more = _found(firms)
+    return {"found_firms": found, "more_firms": more}
+
+
+def _member_search(request, q: str) -> dict:
+    """Member records on the roll in sight whose name or pinyin matches ``q``."""
+    match = Q(name__contains=q) | Q(name_pinyin__startswith=q.lower()) | Q(name_initials__startswith=q.lower())
+    members = (Member.objects.on_roll().restrict(request.user, "view").filter(match)
+               .select_related("organization").order_by("name_pinyin", "id"))
+    found, more = _found(members)
+    return {"found_members": found, "more_members": more}
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def assignment_new(request):
-    """Assign an instructor, liaison or contact leader; ``?firm=`` picks the firm."""
-    organizations = _appointers(request.user)
+    """Assign an instructor, liaison or contact leader to the firm of ``?firm=`` (reached from a
+    firm's page or the dual-management page; without it, a search for the firm by ``?q=``). The
+    member record is found by ``?mq=``; the choice offers only the matches."""
+    organizations = area_organizations(request.user)
     if not organizations.exists():
         raise PermissionDenied
-    firms = Firm.objects.restrict(request.user, "view").filter(status__in=COUNTED_STATUSES).select_related("unit")
-    initial = {"started_on": timezone.localdate()}
-    firm = None
-    if request.GET.get("firm"):
-        firm = get_for(request.user, Firm.objects.select_related("unit", "area_organization"), "view",
-                       pk=request.GET["firm"])
-        initial.update(firm=firm.pk, appointed_by=firm.area_organization_id)
+    firm_id = request.POST.get("firm") or request.GET.get("firm")
+    if not firm_id:
+        q = request.GET.get("q", "").strip()[:50]
+        return render(request, "coverage/contacts/assignment_firm.html", {
+            **base_context(request, nav=NAV), "q": q, **(_firm_search(request, q) if q else {}),
+            "role": request.GET.get("role", "")})
+    firm = get_for(request.user, Firm.objects.select_related("unit", "area_organization"), "view", pk=firm_id)
+    initial = {"started_on": timezone.localdate(), "firm": firm.pk, "appointed_by": firm.area_organization_id}
     if request.GET.get("role") in AssignmentRole.values:
         initial["role"] = request.GET["role"]
-    members = Member.objects.on_roll().restrict(request.user, "view").order_by("name_pinyin").values("pk")[:1000]
-    form = AssignmentForm(request.POST or None, initial=initial, firms=firms, organizations=organizations,
-                          members=Member.objects.filter(pk__in=members).select_related("organization")
-                          .order_by("name_pinyin"))
+    mq = request.GET.get("mq", "").strip()[:30]
+    search = _member_search(request, mq) if mq and request.method == "GET" else {}
+    if request.method == "POST":  # any member in sight may be posted; the form checks the one chosen
+        members = Member.objects.on_roll().restrict(request.user, "view").select_related("organization")
+    else:
+        members = Member.objects.filter(pk__in=[m.pk for m in search.get("found_members", [])]).select_related(
+            "organization").order_by("name_pinyin", "id")
+    form = AssignmentForm(request.POST or None, initial=initial, firms=Firm.objects.filter(pk=firm.pk),
+                          organizations=organizations, members=members)
     done = submit(request, form, lambda data: services.assignment_create(actor=request.user, **data),
                   message=lambda a: _("%(name)s is assigned to %(firm)s.") % {"name": a.name, "firm": a.firm.name},
                   next_url=lambda a: reverse("coverage:assignment", args=[a.pk]))
     if done:
         return done
     return render(request, "coverage/contacts/assignment_form.html", {
-        **_base(request, firm.area_organization if firm else None), "form": form, "firm": firm,
-        "title": _("Assign someone to a firm")})
+        **base_context(request, firm.area_organization, nav=NAV), "form": form, "firm": firm, "mq": mq, **search,
+        "title": _("Assign someone to %(firm)s") % {"firm": firm.name}})
 
 
 def _assignment(request, pk):
@@ -133,13 +141,12 @@ def _detail(request, assignment, *, log_form=None, end_form=None, solve_form=Non
         if contact.problems and not contact.solved:
             contact.solve_form = solve_form if contact.pk == solving else ContactSolveForm(
                 prefix=solve_prefix(contact.pk))
-    last = max((c.contacted_on for c in contacts), default=None)
-    every = selectors.contact_every_days(organization=assignment.appointed_by, on=today)
-    assignment.last_contact = last
+    assignment.last_contact = max((c.contacted_on for c in contacts), default=None)
+    selectors.mark_due([assignment], today)
     current = assignment.started_on <= today and (assignment.ended_on is None or assignment.ended_on > today)
     return render(request, "coverage/contacts/assignment.html", {
-        **_base(request, assignment.firm.area_organization), "a": assignment, "contacts": contacts,
-        "current": current, "due": current and selectors.is_due(assignment, today, every), "every": every,
+        **base_context(request, assignment.firm.area_organization, nav=NAV), "a": assignment, "contacts": contacts,
+        "current": current, "due": assignment.due, "every": assignment.every,
         "can_log": services.may_log(request.user, assignment) and not assignment.ended_on,
         "can_solve": services.may_log(request.user, assignment),
         "can_end": not assignment.ended_on and covers(user_scope(request.user, "change"), assignment.appointed_by),
@@ -202,6 +209,6 @@ def dual(request):
     today = timezone.localdate()
     data = selectors.dual(request.user, org, today)
     return render(request, "coverage/contacts/dual.html", {
-        **_base(request, org, "dual"), **data, "today": today, "coverage_labels": dict(Coverage.choices),
-        "can_add": _appointers(request.user).exists(), "view": request.GET.get("view", "sector")})
+        **base_context(request, org, nav="dual"), **data, "today": today,
+        "can_add": area_organizations(request.user).exists(), "view": request.GET.get("view", "sector")})
 

@@ -10,74 +10,55 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dangjian.core.access import covers, get_for, user_scope
+from dangjian.core.access import get_for, user_scope
 from dangjian.core.rules import rule_value
 from dangjian.members.choices import ON_ROLL
 from dangjian.members.models import Member
-from dangjian.organizations.choices import OrgStatus, OrgType
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import visible_ancestors
 from dangjian.recruitment.models import Applicant
 from dangjian.recruitment.pipeline import pipeline_for
 from dangjian.recruitment.selectors import stage_of, with_last_step
 
 from .. import selectors
-from ..choices import Coverage, FirmKind, FirmStatus, Industry
-from ..importing import NOT_AREAS
-from ..models import Building, FirmSurvey, JointUnit
+from ..choices import COUNTED_STATUSES, NOT_AREA_TYPES, Coverage, FirmKind, FirmStatus, Industry
+from ..models import Building
+from .common import area_organizations, base_context, can_do, day_param, require_subtree
 
 NAV = "coverage_firms"
-COVERAGE_BADGES = {Coverage.OWN: "text-bg-success", Coverage.JOINT: "text-bg-primary",
-                   Coverage.GUIDED: "text-bg-warning", Coverage.NONE: "text-bg-danger"}
 
 
-def require_subtree(user, action="view"):
-    """403 for those without a subtree to look at (ordinary members, grid staff, residents)."""
-    scope = user_scope(user, action)
-    if not (scope.everything or scope.paths):
-        raise PermissionDenied
-
-
-def area_choices(user, action="add"):
-    """Organizations that may look after firms: non-branch organizations in ``action`` scope."""
-    return Organization.objects.restrict(user, action).filter(status=OrgStatus.ACTIVE).exclude(org_type__in=NOT_AREAS)
-
-
-def can_do(user, action, organization) -> bool:
-    return covers(user_scope(user, action), organization)
-
-
-def with_last_survey(queryset):
-    last = FirmSurvey.objects.filter(firm=OuterRef("pk")).order_by("-surveyed_on").values("surveyed_on")[:1]
-    return queryset.annotate(last_surveyed_on=Subquery(last))
-
-
-def label_coverage(firm):
-    """Set the badge colour and label of the firm's computed coverage."""
-    firm.badge = COVERAGE_BADGES.get(firm.coverage, "")
-    firm.coverage_label = Coverage(firm.coverage).label
-    return firm
+def survey_valid_days(organization=None, on=None) -> int:
+    """Days after which a firm is due a new survey visit (``coverage.survey_valid_days``, 365)."""
+    return rule_value("coverage.survey_valid_days", organization=organization, on=on, default=365)
 
 
 @dataclass
 class FirmFilters:
-    """The list's filters as read from the query string (bad values are ignored)."""
+    """The list's filters as read from the query string (bad values are ignored; a bad ``on`` is
+    reported in ``error`` and today is shown).
+
+    ``on`` is the day the coverage is computed for and the firms that existed then are listed, as
+    the statistics count them; closed and moved-out firms show only when ``status`` asks for them.
+    ``direct`` keeps only the firms looked after by ``org`` itself (not by those under it).
+    """
 
     q: str = ""
     kind: str = ""
     industry: str = ""
     coverage: str = ""
     org: Organization | None = None
+    direct: bool = False
     building: Building | None = None
     status: str = ""
     unsurveyed: bool = False
+    on: datetime.date | None = None
+    error: str | None = None
 
     @classmethod
     def read(cls, request) -> FirmFilters:
@@ -87,10 +68,17 @@ class FirmFilters:
             ("status", FirmStatus.values))}
         org = get_for(user, Organization.objects, "view", pk=get["org"]) if get.get("org") else None
         building = get_for(user, Building.objects, "view", pk=get["building"]) if get.get("building") else None
-        return cls(q=get.get("q", "").strip()[:50], org=org, building=building, unsurveyed=get.get("unsurveyed") == "1",
-                   **pick)
+        on, error = day_param(request, "on", default=None, allow_future=False)
+        return cls(q=get.get("q", "").strip()[:50], org=org, direct=bool(org) and get.get("direct") == "1",
+                   building=building, unsurveyed=get.get("unsurveyed") == "1", on=on, error=error, **pick)
 
-    def apply(self, queryset, today: datetime.date, *, coverage=True):
+    def day(self) -> datetime.date:
+        return self.on or timezone.localdate()
+
+    def apply(self, queryset, *, coverage=True):
+        today = timezone.localdate()
+        if not self.status or self.status in COUNTED_STATUSES:
+            queryset = selectors.existing_on(queryset, self.day())
         if self.q:
             queryset = queryset.filter(Q(unit__name__contains=self.q) | Q(unit__credit_code__contains=self.q.upper()))
         if self.kind:
@@ -98,13 +86,14 @@ class FirmFilters:
         if self.industry:
             queryset = queryset.filter(industry=self.industry)
         if self.org:
-            queryset = queryset.filter(area_organization__path__startswith=self.org.path)
+            queryset = (queryset.filter(area_organization=self.org) if self.direct
+                        else queryset.filter(area_organization__path__startswith=self.org.path))
         if self.building:
             queryset = queryset.filter(building=self.building)
         if self.status:
             queryset = queryset.filter(status=self.status)
         if self.unsurveyed:
-            days = rule_value("coverage.survey_valid_days", organization=self.org, on=today, default=365)
+            days = survey_valid_days(self.org, today)
             queryset = queryset.filter(Q(last_surveyed_on__isnull=True)
                                        | Q(last_surveyed_on__lt=today - datetime.timedelta(days=days)))
         if coverage and self.coverage:
@@ -112,10 +101,16 @@ class FirmFilters:
         return queryset
 
 
-def listed_firms(user, filters: FirmFilters, today: datetime.date, *, action="view", coverage=True):
+def listed_firms(user, filters: FirmFilters, *, action="view", coverage=True):
+    """The firms of the list (or its export) with coverage on the filters' day, people and last survey."""
     firms = selectors.firms_for(user, action).select_related("sector_organization")
-    firms = with_last_survey(selectors.with_people(selectors.with_coverage(firms, today)))
-    return filters.apply(firms, today, coverage=coverage)
+    firms = selectors.with_last_survey(selectors.with_people(selectors.with_coverage(firms, filters.day())))
+    return filters.apply(firms, coverage=coverage)
+
+
+def _can_export(user) -> bool:
+    scope = user_scope(user, "export")
+    return bool(scope.everything or scope.paths)
 
 
 @login_required
@@ -123,24 +118,20 @@ def listed_firms(user, filters: FirmFilters, today: datetime.date, *, action="vi
 def firm_list(request):
     """The register in the user's scope: filters, counts by coverage at the top, one row a firm."""
     require_subtree(request.user)
-    today = timezone.localdate()
     filters = FirmFilters.read(request)
-    firms = listed_firms(request.user, filters, today)
-    counted = dict(listed_firms(request.user, filters, today, coverage=False).order_by()
+    firms = listed_firms(request.user, filters)
+    counted = dict(listed_firms(request.user, filters, coverage=False).order_by()
                    .values_list("coverage").annotate(n=Count("pk")))
-    counts = [{"code": c.value, "label": c.label, "count": counted.get(c.value, 0), "badge": COVERAGE_BADGES[c]}
-              for c in Coverage]
+    counts = [{"code": c.value, "count": counted.get(c.value, 0)} for c in Coverage]
     page = Paginator(firms.order_by("unit__name", "id"), 30).get_page(request.GET.get("page"))
-    for firm in page:
-        label_coverage(firm)
     return render(request, "coverage/firms/list.html", {
         "nav": NAV, "page_obj": page, "filters": filters, "counts": counts, "total": sum(counted.values()),
         "kinds": FirmKind.choices, "industries": Industry.choices, "coverages": Coverage.choices,
         "statuses": FirmStatus.choices, "buildings": Building.objects.restrict(request.user, "view").order_by("name"),
-        "areas": Organization.objects.restrict(request.user, "view").exclude(org_type__in=NOT_AREAS)
+        "areas": Organization.objects.restrict(request.user, "view").exclude(org_type__in=NOT_AREA_TYPES)
         .order_by("path")[:300],
-        "can_add": area_choices(request.user).exists(), "can_export": bool(
-            user_scope(request.user, "export").paths or user_scope(request.user, "export").everything),
+        "survey_days": survey_valid_days(filters.org, timezone.localdate()),
+        "can_add": area_organizations(request.user).exists(), "can_export": _can_export(request.user),
         "query": request.GET.copy(),
     })
 
@@ -148,23 +139,20 @@ def firm_list(request):
 @login_required
 @require_GET
 def firms_ready(request):
-    """Firms without their own organization with enough full members to form one (成熟一个、组建一个)."""
+    """Firms without their own organization with enough full members to form one (成熟一个、组建一个),
+    in the area of ``?org=`` (all in sight by default) on ``?on=`` (today by default)."""
     require_subtree(request.user)
-    firms = [label_coverage(f) for f in selectors.ready_to_form(selectors.firms_for(request.user))[:500]]
+    org = get_for(request.user, Organization.objects, "view", pk=request.GET["org"]) if request.GET.get("org") else None
+    on, error = day_param(request, "on", default=timezone.localdate(), allow_future=False)
+    firms = selectors.firms_for(request.user)
+    if org is not None:
+        firms = firms.filter(area_organization__path__startswith=org.path)
+    ready = selectors.ready_to_form(firms, on, organization=org)
+    page = Paginator(ready.order_by("-full_members", "unit__name", "id"), 30).get_page(request.GET.get("page"))
     return render(request, "coverage/firms/ready.html", {
-        "nav": "firms_ready", "firms": firms, "can_form": area_choices(request.user).exists(),
-        "minimum": rule_value("structure.branch_min_full_members", on=timezone.localdate(), default=3)})
-
-
-def _coverage_now(firm, today):
-    """What gives the firm its coverage today: own organization, joint ones, guiding assignments."""
-    own = Organization.objects.filter(unit=firm.unit_id, status=OrgStatus.ACTIVE).exclude(
-        org_type__in=(OrgType.JOINT_BRANCH, OrgType.PARTY_GROUP))
-    joints = JointUnit.objects.filter(unit=firm.unit_id, joined_on__lte=today).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=today)).select_related("organization")
-    assignments = firm.assignments.filter(started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)).select_related("appointed_by").order_by("role", "name")
-    return {"own_orgs": list(own), "joint_links": list(joints), "assignments": list(assignments)}
+        **base_context(request, org, nav="firms_ready"), "page_obj": page, "on": on, "error": error,
+        "today": timezone.localdate(), "can_form": area_organizations(request.user).exists(),
+        "minimum": rule_value("structure.branch_min_full_members", organization=org, on=on, default=3)})
 
 
 def _people(firm):
@@ -184,20 +172,23 @@ def _people(firm):
 def firm_detail(request, pk):
     """One firm: register data, coverage now and over time, people working there, surveys."""
     today = timezone.localdate()
-    queryset = with_last_survey(selectors.with_people(selectors.with_coverage(
+    queryset = selectors.with_last_survey(selectors.with_people(selectors.with_coverage(
         selectors.firms_for(request.user).select_related("sector_organization"), today)))
-    firm = label_coverage(get_for(request.user, queryset, pk=pk))
+    firm = get_for(request.user, queryset, pk=pk)
     members, applicants = _people(firm)
     minimum = rule_value("structure.branch_min_full_members", organization=firm.area_organization, on=today,
                          default=3)
+    covering = selectors.covering_now(firm, today)
     can_change = can_do(request.user, "change", firm.area_organization)
+    may_appoint = area_organizations(request.user).exists()
     return render(request, "coverage/firms/detail.html", {
-        "nav": NAV, "firm": firm,
-        "ancestors": visible_ancestors(firm.area_organization, request.user) + [firm.area_organization],
-        **_coverage_now(firm, today), "history": selectors.firm_history(firm), "members": members,
+        **base_context(request, firm.area_organization, nav=NAV), "firm": firm,
+        "own_orgs": covering.own_orgs, "joint_links": covering.joint_links, "assignments": covering.assignments,
+        "history": selectors.firm_history(firm), "members": members,
         "applicants": applicants, "surveys": firm.surveys.all()[:50],
         "desk_services": firm.desk_services.select_related("desk").order_by("-served_on")[:20],
         "events": firm.association_events.select_related("building").order_by("-held_on")[:20],
-        "can_change": can_change, "can_form": can_change and not firm.has_own and area_choices(request.user).exists(),
+        "can_change": can_change, "can_assign": may_appoint,
+        "can_form": can_change and not firm.has_own and may_appoint,
         "ready": not firm.has_own and firm.full_members >= minimum, "minimum": minimum,
     })

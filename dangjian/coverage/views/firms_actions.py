@@ -2,6 +2,8 @@
 working there, form the firm's own branch. Each runs one service through ``core.forms.submit``."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,17 +17,14 @@ from dangjian.core.access import get_for
 from dangjian.core.forms import submit
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import visible_ancestors
 from dangjian.recruitment.choices import ApplicantStatus
 from dangjian.recruitment.models import Applicant
 
 from .. import services_firms, services_staff, services_surveys
 from ..forms_firms import BranchForm, FirmEditForm, FirmForm, SurveyForm
 from ..models import Building, Firm
-from .firms import NAV, area_choices
-
-REGISTER_FIELDS = ("industry", "size", "legal_representative", "established_on", "employees", "area_organization",
-                   "sector_organization", "building", "floor", "room", "is_key")
+from .common import area_organizations, base_context
+from .firms import NAV
 
 
 def _firm(request, pk, action="change") -> Firm:
@@ -33,18 +32,17 @@ def _firm(request, pk, action="change") -> Firm:
 
 
 def _page(request, firm, form, title, **extra):
-    org = firm.area_organization if firm else None
-    ancestors = visible_ancestors(org, request.user) + [org] if org else []
     back = reverse("coverage:firm", args=[firm.pk]) if firm else reverse("coverage:firms")
     return render(request, "coverage/firms/form.html", {
-        "nav": NAV, "form": form, "title": title, "firm": firm, "ancestors": ancestors, "back": back, **extra})
+        **base_context(request, firm.area_organization if firm else None, nav=NAV), "form": form, "title": title,
+        "firm": firm, "back": back, **extra})
 
 
 def _register_form(request, form_class, **kwargs):
-    areas = area_choices(request.user)
+    areas = area_organizations(request.user)
     if not areas.exists():
         raise PermissionDenied
-    return form_class(request.POST or None, areas=areas.order_by("path"),
+    return form_class(request.POST or None, areas=areas,
                       sectors=Organization.objects.restrict(request.user, "view").order_by("path"),
                       buildings=Building.objects.restrict(request.user, "view").order_by("name"), **kwargs)
 
@@ -65,7 +63,7 @@ def firm_new(request):
 @require_http_methods(["GET", "POST"])
 def firm_edit(request, pk):
     firm = _firm(request, pk)
-    initial = {key: getattr(firm, key) for key in (*REGISTER_FIELDS, "status", "closed_on")}
+    initial = {key: getattr(firm, key) for key in (*services_firms.FIRM_FIELDS, "status", "closed_on")}
     initial.update(name=firm.unit.name, kind=firm.unit.kind, credit_code=firm.unit.credit_code,
                    address=firm.unit.address)
     form = _register_form(request, FirmEditForm, initial=initial)
@@ -124,7 +122,9 @@ def firm_staff(request, pk):
             else:
                 messages.success(request, (_("%(name)s is no longer linked to the firm.") if unlink else
                                            _("%(name)s is linked to the firm.")) % {"name": linked.name})
-        return redirect(f"{reverse('coverage:firm_staff', args=[firm.pk])}?q={request.POST.get('q', '')}")
+        back = reverse("coverage:firm_staff", args=[firm.pk])
+        q = request.POST.get("q", "").strip()[:30]
+        return redirect(f"{back}?{urlencode({'q': q})}" if q else back)
     q = request.GET.get("q", "").strip()[:30]
     found_members, found_applicants = [], []
     if q:
@@ -136,8 +136,8 @@ def firm_staff(request, pk):
                             .filter(match, status=ApplicantStatus.IN_PROGRESS).exclude(employer=firm.unit_id)
                             .select_related("organization", "employer").order_by("name_pinyin")[:30])
     return render(request, "coverage/firms/staff.html", {
-        "nav": NAV, "firm": firm, "q": q, "found_members": found_members, "found_applicants": found_applicants,
-        "ancestors": visible_ancestors(firm.area_organization, request.user) + [firm.area_organization],
+        **base_context(request, firm.area_organization, nav=NAV), "firm": firm, "q": q,
+        "found_members": found_members, "found_applicants": found_applicants,
         "members": Member.objects.on_roll().without_protected().filter(employer=firm.unit_id)
         .select_related("organization").order_by("name_pinyin"),
         "applicants": Applicant.objects.without_protected().filter(employer=firm.unit_id,
@@ -151,11 +151,11 @@ def firm_staff(request, pk):
 def firm_branch_form(request, pk):
     """Set up the firm's own Party organization (单独组建); it then covers the firm as ``own``."""
     firm = _firm(request, pk)
-    parents = area_choices(request.user)
+    parents = area_organizations(request.user)
     if not parents.exists():
         raise PermissionDenied
     default_parent = parents.filter(pk=firm.area_organization_id).first()
-    form = BranchForm(request.POST or None, parents=parents.order_by("path"), initial={
+    form = BranchForm(request.POST or None, parents=parents, initial={
         "parent": default_parent.pk if default_parent else None, "name": f"{firm.name}党支部"})
     done = submit(request, form, lambda data: services_firms.firm_branch_form(actor=request.user, firm=firm, **data),
                   message=lambda org: _("%(name)s is set up.") % {"name": org.name},

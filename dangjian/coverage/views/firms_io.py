@@ -18,7 +18,8 @@ from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE, Column, choice_label, 
 
 from .. import importing
 from ..choices import Coverage, FirmKind, FirmSize, FirmStatus, Industry
-from .firms import NAV, FirmFilters, area_choices, listed_firms
+from .common import area_organizations
+from .firms import NAV, FirmFilters, listed_firms
 
 EXPORT_COLUMNS = (
     Column("统一社会信用代码", "credit_code", width=22, text_format=True),
@@ -42,7 +43,7 @@ EXPORT_COLUMNS = (
 
 
 def _require_add(user):
-    if not area_choices(user).exists():
+    if not area_organizations(user).exists():
         raise PermissionDenied
 
 
@@ -92,7 +93,7 @@ def firms_xlsx(request):
         raise PermissionDenied
     today = timezone.localdate()
     filters = FirmFilters.read(request)
-    firms = list(listed_firms(request.user, filters, today, action="export").order_by(
+    firms = list(listed_firms(request.user, filters, action="export").order_by(
         "area_organization__path", "unit__name", "id")[:20000])
     target = io.BytesIO()
     write_workbook(target, EXPORT_COLUMNS, (_row(f) for f in firms), title=importing.SHEET_TITLE, notes=False,

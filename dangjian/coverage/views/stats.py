@@ -7,43 +7,33 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from dangjian.core.access import covers, user_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from ..choices import Coverage
 from ..exports_stats import stats_xlsx as stats_workbook
 from ..selectors import coverage_stats
-from ..templatetags.contacts_links import firms_ready_url, firms_url
-from .contacts import _base, chosen_org
+from .common import base_context, chosen_org, day_param
 
 COLUMNS = ("total", *Coverage.values)
 
 
 def as_of(request):
-    """The day of ``?on=`` (today when absent); an error message and today for a bad or future day."""
-    today = timezone.localdate()
-    raw = request.GET.get("on", "").strip()
-    if not raw:
-        return today, None
-    try:
-        day = parse_date(raw)
-    except ValueError:
-        day = None
-    if day is None:
-        return today, _("“%(value)s” is not a date; showing today.") % {"value": raw}
-    if day > today:
-        return today, _("Coverage cannot be shown for a day still to come; showing today.")
-    return day, None
+    """The day of ``?on=`` (today when absent); today and a message in Chinese for a bad or future day."""
+    return day_param(request, "on", default=timezone.localdate(), allow_future=False)
 
 
-def firms_link(**params) -> str:
-    return f"{firms_url()}?{urlencode({k: v for k, v in params.items() if v not in (None, '')})}"
+def firms_link(name: str = "coverage:firms", **params) -> str:
+    """The firm list (or the ready list) filtered to the firms a count counts."""
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v not in (None, '')})}"
 
 
 def _cells(row: dict, **params) -> list[dict]:
@@ -64,13 +54,13 @@ def stats(request):
     org = chosen_org(request)
     on, error = as_of(request)
     result = coverage_stats(org, on)
-    oid = org.pk
+    oid, day = org.pk, on.isoformat()
     figures = [
-        {"label": _("Firms and social organizations"), "value": result.total, "url": firms_link(org=oid)},
-        *({"label": label, "value": result.by_coverage[code], "url": firms_link(org=oid, coverage=code),
+        {"label": _("Firms and social organizations"), "value": result.total, "url": firms_link(org=oid, on=day)},
+        *({"label": label, "value": result.by_coverage[code], "url": firms_link(org=oid, on=day, coverage=code),
            "code": code} for code, label in Coverage.choices),
         {"label": _("Ready to form a branch"), "value": result.ready,
-         "url": f"{firms_ready_url()}?{urlencode({'org': oid})}"},
+         "url": firms_link("coverage:firms_ready", org=oid, on=day)},
     ]
     trend = [{**row, "day": parse_date(row["on"])} for row in result.trend]
     chart = {"labels": [f"{row['day'].year}年{row['day'].month}月" for row in trend],
@@ -81,18 +71,19 @@ def stats(request):
                          "data": [float(r["worked_rate"]) if r["worked_rate"] is not None else None
                                   for r in trend]}]}
     return render(request, "coverage/stats/stats.html", {
-        **_base(request, org, "coverage_stats"), "stats": result, "on": on, "error": error, "today": timezone.localdate(),
+        **base_context(request, org, nav="coverage_stats"), "stats": result, "on": on, "error": error,
+        "today": timezone.localdate(),
         "figures": figures, "chart": chart, "trend": trend,
-        "by_kind": _table(result.by_kind, lambda r: {"org": oid, "kind": r["code"]}),
-        "by_area": _table(result.by_area, lambda r: {"org": r["organization"]}),
-        "by_building": _table(result.by_building, lambda r: {"org": oid, "building": r["building"]}),
+        "by_kind": _table(result.by_kind, lambda r: {"org": oid, "on": day, "kind": r["code"]}),
+        # A row of the area itself counts the firms it looks after directly, not those below it.
+        "by_area": _table(result.by_area, lambda r: {"org": r["organization"], "on": day,
+                                                     "direct": "1" if r["organization"] == oid else ""}),
+        "by_building": _table(result.by_building, lambda r: {"org": oid, "on": day, "building": r["building"]}),
         "coverage_labels": Coverage.choices, "can_export": _can_export(request, org),
     })
 
 
 def _can_export(request, org) -> bool:
-    from dangjian.core.access import covers, user_scope
-
     return covers(user_scope(request.user, "export"), org)
 
 

@@ -15,13 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core.access import covers, get_for, user_scope
+from dangjian.core.access import get_for
 from dangjian.core.forms import submit
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
-from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import visible_ancestors
 
 from .. import exports_themes
 from .. import selectors_themes as selectors
@@ -36,23 +34,25 @@ from ..forms_themes import (
     plan_initial,
 )
 from ..models import ThemeLog, ThemePlan, ThemeTask
+from .common import area_organizations, base_context, can_do, day_param, require_subtree
 
 NAV = "themes"
 
 
-def _day(text, default=None):
-    try:
-        return datetime.date.fromisoformat(text) if text else default
-    except ValueError:
-        return None
-
-
-def _can(request, action, org) -> bool:
-    return covers(user_scope(request.user, action), org)
-
-
 def _base(request, org=None):
-    return {"nav": NAV, "ancestors": visible_ancestors(org, request.user) + [org] if org else []}
+    return base_context(request, org, nav=NAV)
+
+
+def _period(request) -> tuple[datetime.date | None, datetime.date | None, list[str]]:
+    """The period of ``?start=&end=`` (either may be open) and what was wrong with it: a value that
+    is not a date is left out, as is an end before the start."""
+    start, start_error = day_param(request, "start")
+    end, end_error = day_param(request, "end")
+    errors = [e for e in (start_error, end_error) if e]
+    if start and end and end < start:
+        errors.append(_("The end date cannot be before the start date."))
+        end = None
+    return start, end, errors
 
 
 def _plan(request, pk, action="view") -> ThemePlan:
@@ -67,31 +67,28 @@ def plan_url(plan) -> str:
 @require_GET
 def index(request):
     """Plans of the communities in view and, for a cadre, the week of their community's plan."""
-    scope = user_scope(request.user, "view")
-    if not (scope.everything or scope.paths):
-        raise PermissionDenied
+    require_subtree(request.user)
     today = timezone.localdate()
     plan = _plan(request, request.GET["plan"]) if request.GET.get("plan") else selectors.my_plan(request.user, today)
-    week_day = _day(request.GET.get("week"), today)
-    if week_day is None:
-        messages.warning(request, _("The week was not understood; this week is shown."))
-        week_day = today
+    week_day, error = day_param(request, "week", default=today)
+    if error:
+        messages.warning(request, _("%(error)s This week is shown.") % {"error": error})
     monday = selectors.monday_of(week_day)
     days = selectors.week(plan, monday, request.user, today=today) if plan else None
     page = Paginator(selectors.plans_for(request.user), 30).get_page(request.GET.get("page"))
     for p in page:
         p.state = "upcoming" if p.starts_on > today else ("ended" if p.ends_on and p.ends_on < today else "in_force")
     return render(request, "coverage/themes/index.html", {
-        "nav": NAV, "plan": plan, "days": days, "monday": monday, "today": today,
+        **_base(request), "plan": plan, "days": days, "monday": monday, "today": today,
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
         "may_log": plan is not None and services.may_log(request.user, plan.organization), "page_obj": page,
-        "can_add": Organization.objects.restrict(request.user, "change")
-        .exclude(org_type__in=services.NOT_COMMUNITIES).exists()})
+        "can_add": area_organizations(request.user, "change").exists()})
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_new(request):
-    orgs = Organization.objects.restrict(request.user, "change").exclude(org_type__in=services.NOT_COMMUNITIES)
+    orgs = area_organizations(request.user, "change")
     if not orgs.exists():
         raise PermissionDenied
     initial = plan_initial()
@@ -111,24 +108,34 @@ def plan_new(request):
 def plan_detail(request, pk):
     """A plan: its weekday grid, day tasks from this week on, and the cadres' logs (newest first)."""
     plan = _plan(request, pk)
+    start, end, errors = _period(request)
+    for error in errors:
+        messages.warning(request, _("%(error)s Logs are shown without it.") % {"error": error})
+    return _plan_page(request, plan, start, end)
+
+
+def _plan_page(request, plan, start, end, *, status=200):
+    """The plan page with its logs from ``start`` to ``end`` and of the cadre of ``?author=``."""
     today = timezone.localdate()
     filters = LogFilterForm(request.GET or None, authors=selectors.log_authors(plan))
-    data = filters.cleaned_data if filters.is_valid() else {}
-    rows = selectors.logs(plan, data.get("start"), data.get("end"), data.get("author"))
+    filters.is_valid()  # an unknown cadre is left out (and shown on the form); the dates come from _period
+    author = getattr(filters, "cleaned_data", {}).get("author")
+    rows = selectors.logs(plan, start, end, author)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
-    can_add = _can(request, "add", plan.organization)
+    org = plan.organization
+    can_add = can_do(request.user, "add", org)
     return render(request, "coverage/themes/plan.html", {
-        **_base(request, plan.organization), "plan": plan, "themes": list(plan.themes.all()),
+        **_base(request, org), "plan": plan, "themes": list(plan.themes.all()),
         "tasks": selectors.day_tasks(plan, selectors.monday_of(today)), "filters": filters, "page_obj": page,
-        "start": data.get("start"), "end": data.get("end"),
-        "today": today, "can_change": _can(request, "change", plan.organization), "can_add": can_add,
-        "can_export": _can(request, "export", plan.organization),
-        "may_log": services.may_log(request.user, plan.organization),
-        "task_form": ThemeTaskForm(cadres=selectors.cadres(plan.organization)) if can_add else None,
-        "end_form": PlanEndForm(), "in_force": services.in_period(plan, today)})
+        "start": start, "end": end, "today": today, "can_change": can_do(request.user, "change", org),
+        "can_add": can_add, "can_export": can_do(request.user, "export", org),
+        "may_log": services.may_log(request.user, org),
+        "task_form": ThemeTaskForm(cadres=selectors.cadres(org)) if can_add else None,
+        "end_form": PlanEndForm(), "in_force": services.in_period(plan, today)}, status=status)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
     plan = _plan(request, pk, "change")
     form = ThemePlanForm(request.POST or None, initial=plan_initial(plan))
@@ -195,6 +202,7 @@ def task_remove(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def log(request):
     """The cadre's own log of a day (``?plan=&day=``; without them, today under their plan)."""
     today = timezone.localdate()
@@ -203,10 +211,10 @@ def log(request):
         raise Http404
     if not services.may_log(request.user, plan.organization):
         raise PermissionDenied
-    day = _day(request.GET.get("day"), today)
-    if day is None:
-        messages.warning(request, _("The date was not understood; today is shown."))
-        day = today
+    day, error = day_param(request, "day", default=today)
+    if error:  # back to today's log on a clean address, so nothing is saved under a misread day
+        messages.warning(request, _("%(error)s Today's log is shown.") % {"error": error})
+        return redirect(f"{reverse('coverage:theme_log')}?plan={plan.pk}&day={today:%Y-%m-%d}")
     existing = ThemeLog.objects.filter(plan=plan, day=day, author=request.user).prefetch_related("tasks").first()
     tasks = selectors.task_choices(plan, day, request.user)
     initial = {"done": existing.done, "outcomes": existing.outcomes, "tasks": list(existing.tasks.all())} \
@@ -236,9 +244,15 @@ def log_delete(request, pk):
 @login_required
 @require_GET
 def logs_xlsx(request, pk):
-    """The plan's logs over a period (``?start=&end=``) as a ledger spreadsheet; the download is audited."""
+    """The plan's logs over a period (``?start=&end=``, either open) as a ledger spreadsheet; the
+    download is audited. A date that is not one is refused with the plan page and a message (400),
+    never read as "no limit"."""
     plan = _plan(request, pk, "export")
-    start, end = _day(request.GET.get("start")), _day(request.GET.get("end"))
+    start, end, errors = _period(request)
+    if errors:
+        for error in errors:
+            messages.error(request, _("%(error)s Nothing was downloaded; correct the dates.") % {"error": error})
+        return _plan_page(request, plan, None, None, status=400)
     rows = list(selectors.logs(plan, start, end).order_by("day", "author__full_name", "id")[:5000])
     services.theme_logs_exported(actor=request.user, plan=plan, start=start, end=end, count=len(rows))
     response = HttpResponse(exports_themes.logs_xlsx(plan, rows), content_type=XLSX_CONTENT_TYPE)

@@ -440,9 +440,13 @@ def test_a_joint_branch_formed_in_an_office_building_covers_its_tenants(browser,
         names.append(organizer.locator(f"label[for='{box.get_attribute('id')}']").inner_text().split(" ", 1)[-1])
     organizer.fill("#id_name", "滨江商务大厦第二联合党支部")
     organizer.fill("#id_code", "LJJB-LY02")
-    organizer.select_option("#id_parent", label="滨河社区党委")
+    organizer.select_option("#id_parent", organizer.locator("#id_parent option", has_text="滨河社区").first
+                            .get_attribute("value"))
     shot(organizer, "coverage-joint-form")
-    _submit(organizer)
+    organizer.locator("main form[method=post] button[type=submit]").first.click()
+    organizer.wait_for_load_state("networkidle")
+    errors = organizer.locator("main .invalid-feedback, main .alert-danger, main .errorlist")
+    assert not errors.count(), errors.all_inner_texts()
     assert "滨江商务大厦第二联合党支部" in organizer.locator("main").inner_text()
 
     # Their coverage is now "joint" in the register, with no status typed anywhere.

@@ -24,26 +24,26 @@ class FirmKind(models.TextChoices):
 class Industry(models.TextChoices):
     """Sections of the national industry classification (GB/T 4754-2017 门类)."""
 
-    A = "A", _("Agriculture, forestry, animal husbandry and fishery")
-    B = "B", _("Mining")
-    C = "C", _("Manufacturing")
-    D = "D", _("Electricity, heat, gas and water supply")
-    E = "E", _("Construction")
-    F = "F", _("Wholesale and retail")
-    G = "G", _("Transport, storage and post")
-    H = "H", _("Accommodation and catering")
-    I = "I", _("Information transmission, software and IT services")  # noqa: E741
-    J = "J", _("Finance")
-    K = "K", _("Real estate")
-    L = "L", _("Leasing and business services")
-    M = "M", _("Scientific research and technical services")
-    N = "N", _("Water conservancy, environment and public facilities")
-    O = "O", _("Resident services, repair and other services")  # noqa: E741
-    P = "P", _("Education")
-    Q = "Q", _("Health and social work")
-    R = "R", _("Culture, sports and entertainment")
-    S = "S", _("Public administration and social organizations")
-    T = "T", _("International organizations")
+    A = "A", pgettext_lazy("industry", "Agriculture, forestry, animal husbandry and fishery")
+    B = "B", pgettext_lazy("industry", "Mining")
+    C = "C", pgettext_lazy("industry", "Manufacturing")
+    D = "D", pgettext_lazy("industry", "Electricity, heat, gas and water supply")
+    E = "E", pgettext_lazy("industry", "Construction")
+    F = "F", pgettext_lazy("industry", "Wholesale and retail")
+    G = "G", pgettext_lazy("industry", "Transport, storage and post")
+    H = "H", pgettext_lazy("industry", "Accommodation and catering")
+    I = "I", pgettext_lazy("industry", "Information transmission, software and IT services")  # noqa: E741
+    J = "J", pgettext_lazy("industry", "Finance")
+    K = "K", pgettext_lazy("industry", "Real estate")
+    L = "L", pgettext_lazy("industry", "Leasing and business services")
+    M = "M", pgettext_lazy("industry", "Scientific research and technical services")
+    N = "N", pgettext_lazy("industry", "Water conservancy, environment and public facilities")
+    O = "O", pgettext_lazy("industry", "Resident services, repair and other services")  # noqa: E741
+    P = "P", pgettext_lazy("industry", "Education")
+    Q = "Q", pgettext_lazy("industry", "Health and social work")
+    R = "R", pgettext_lazy("industry", "Culture, sports and entertainment")
+    S = "S", pgettext_lazy("industry", "Public administration and social organizations")
+    T = "T", pgettext_lazy("industry", "International organizations")
 
 
 class FirmSize(models.TextChoices):

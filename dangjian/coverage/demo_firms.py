@@ -44,7 +44,9 @@ def build(*, today: datetime.date) -> None:
     rng = random.Random(8)
     street = Organization.objects.get(name="中共临江市江滨街道工作委员会")
     actor = get_user_model().objects.filter(is_superuser=True).order_by("id").first()
-    communities = list(Organization.objects.filter(path__startswith=street.path, depth=street.depth + 1)
+    # The communities of the street (社区党委, at any depth below it) look after the firms by area.
+    communities = list(Organization.objects.filter(path__startswith=street.path, unit_kind="community",
+                                                   status="active")
                        .exclude(org_type__in=("branch", "joint_branch", "temporary_branch", "party_group"))
                        .order_by("path")) or [street]
     binhe = next((c for c in communities if c.name == "滨河社区党委"), communities[0])

@@ -6,7 +6,7 @@ from ..choices import Coverage
 
 register = template.Library()
 
-BADGE_CLASSES = {Coverage.OWN: "text-bg-success", Coverage.JOINT: "text-bg-primary",
+BADGE_CLASSES = {Coverage.OWN: "text-bg-success", Coverage.JOINT: "text-bg-info",
                  Coverage.GUIDED: "text-bg-warning", Coverage.NONE: "text-bg-danger"}
 
 

@@ -103,7 +103,7 @@ def admission_transition(*, actor, admission: AffairAdmission, action: str, comm
     require_scope(actor, "transition", admission.organization)
     comment = clean_plain_text(comment, "comment", 2000)
     with transaction.atomic():
-        admission = (AffairAdmission.objects.select_for_update().select_related("current_link", "organization")
+        admission = (AffairAdmission.objects.select_for_update(of=("self",)).select_related("current_link", "organization")
                      .get(pk=admission.pk))
         if admission.status not in move.sources:
             raise ValidationError(_("A request that is %(status)s cannot take the step “%(action)s”.") % {
@@ -212,7 +212,7 @@ def admission_update(*, actor, admission: AffairAdmission, communities=None, **f
         raise TypeError(f"Not a request field: {sorted(unknown)}")
     require_scope(actor, "change", admission.organization)
     with transaction.atomic():
-        admission = AffairAdmission.objects.select_for_update().select_related("organization").get(pk=admission.pk)
+        admission = AffairAdmission.objects.select_for_update(of=("self",)).select_related("organization").get(pk=admission.pk)
         if admission.status not in EDITABLE:
             raise ValidationError(_("Only a draft or a returned request can be changed."), code="not_editable")
         merged = {k: getattr(admission, k) for k in FIELDS} | fields
@@ -237,7 +237,7 @@ def admission_renew(*, actor, admission: AffairAdmission, today: datetime.date |
     require_scope(actor, "add", admission.organization)
     with transaction.atomic():
         # The original is locked first, so a second click waits and then finds the open renewal.
-        admission = AffairAdmission.objects.select_for_update().select_related("organization").get(pk=admission.pk)
+        admission = AffairAdmission.objects.select_for_update(of=("self",)).select_related("organization").get(pk=admission.pk)
         if not is_due(admission, today):
             raise ValidationError(_("Only an admitted task that has expired or ends within the re-review period "
                                     "can be reviewed again."), code="not_due")
@@ -287,7 +287,7 @@ def _locked_draft(actor, procedure: AdmissionProcedure) -> AdmissionProcedure:
     if procedure.organization is None:
         raise ValidationError(_("The shipped procedure is never changed; copy it."), code="not_draft")
     require_scope(actor, "change", procedure.organization)
-    locked = AdmissionProcedure.objects.select_for_update().select_related("organization").get(pk=procedure.pk)
+    locked = AdmissionProcedure.objects.select_for_update(of=("self",)).select_related("organization").get(pk=procedure.pk)
     if locked.status != ProcedureStatus.DRAFT:
         raise ValidationError(_("A published procedure is never changed; copy it as a new version."),
                               code="not_draft")

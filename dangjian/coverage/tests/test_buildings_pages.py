@@ -7,6 +7,7 @@ from dangjian.core.models import AuditEntry
 from dangjian.coverage import selectors, services_buildings, services_firms
 from dangjian.coverage.choices import Coverage
 from dangjian.coverage.models import AssociationEvent, Building, DeskService, Firm, JointUnit
+from dangjian.coverage.templatetags.coverage_tags import BADGE_CLASSES
 
 from .fixtures_buildings import TODAY, make_building, make_desk, make_tenant
 
@@ -196,5 +197,5 @@ def test_api_detail_has_floors_and_organizations(client_for, personas, org):
     assert client_for("sibling").get(f"/api/v1/buildings/{building.pk}/").status_code == 404
     # The floor chips link to the firms and take the colours and labels of the coverage badge.
     page = client_for("community").get(f"/coverage/buildings/{building.pk}/").content.decode()
-    chip = f'text-bg-primary" href="/coverage/firms/{b.pk}/">楼宇企业2 · {Coverage.JOINT.label}</a>'
+    chip = f'{BADGE_CLASSES[Coverage.JOINT]}" href="/coverage/firms/{b.pk}/">楼宇企业2 · {Coverage.JOINT.label}</a>'
     assert chip in page and "href=\"#\"" not in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from dangjian.members.models import Member
 from dangjian.organizations.models import LeadershipPost, Organization
 
 from .models import Assignment, Firm
@@ -40,10 +41,13 @@ def build(*, today: datetime.date) -> None:
     for firm, name in zip(uncovered[6:8], LIAISONS, strict=False):
         assignment_create(actor=actor, firm=firm, appointed_by=street, role="liaison", name=name,
                           title="社区党的工作联络员", started_on=start)
-    # The street's own leaders where the demo has them, else the secretaries nearest below it.
-    leaders = [p.member for p in LeadershipPost.objects.filter(
+    # The street's own leaders where the demo has them, else the secretaries nearest below it; the
+    # demo's branch secretary (persona ``branch``) contacts one key firm too, to show "my firms".
+    persona = Member.objects.filter(user__username="branch").first()
+    leaders = [persona] if persona else []
+    leaders += [p.member for p in LeadershipPost.objects.filter(
         organization__path__startswith=street.path, member__isnull=False, ended_on__isnull=True)
-        .select_related("member").order_by("organization__depth", "id")[:4]]
+        .exclude(member=persona).select_related("member").order_by("organization__depth", "id")[:4 - len(leaders)]]
     key_firms = sorted(firms, key=lambda f: -(f.employees or 0))[:4]
     for n, (firm, leader) in enumerate(zip(key_firms, leaders, strict=False)):
         assignment = assignment_create(actor=actor, firm=firm, appointed_by=street, role="leader", member=leader,

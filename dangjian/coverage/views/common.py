@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import covers, get_for, user_scope
+from dangjian.organizations.choosing import require_subtree_view
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import organizations_for, visible_ancestors
 
@@ -22,11 +23,9 @@ def can_do(user, action: str, organization) -> bool:
     return organization is not None and covers(user_scope(user, action), organization)
 
 
-def require_subtree(user, action: str = "view") -> None:
+def require_subtree(user) -> None:
     """403 for those without a subtree to look at (ordinary members, grid staff, residents)."""
-    scope = user_scope(user, action)
-    if not (scope.everything or scope.paths):
-        raise PermissionDenied
+    require_subtree_view(user)
 
 
 def chosen_org(request, action: str = "view"):

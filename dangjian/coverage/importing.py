@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -168,6 +169,10 @@ def _check_text(rows, errors) -> None:
                 data[field] = clean_plain_text(data.get(field), field, limit, required=field == "name")
             except ValidationError as exc:
                 errors.append(RowError(number, _HEADERS[field], exc.messages[0]))
+        established = data.get("established_on")
+        if established and established > timezone.localdate():
+            errors.append(RowError(number, _HEADERS["established_on"],
+                                   _("The date established cannot be later than today.")))
 
 
 def firms_import(*, actor, upload) -> FirmImportResult:

@@ -19,7 +19,7 @@ from dangjian.core.validators import clean_plain_text
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
 
-from .choices import AssignmentRole
+from .choices import COUNTED_STATUSES, AssignmentRole
 from .models import Assignment, ContactLog, Firm
 from .services_firms import require_scope
 
@@ -46,6 +46,8 @@ def assignment_create(*, actor, firm: Firm, appointed_by: Organization, role: st
     if not Firm.objects.restrict(actor, "view").filter(pk=firm.pk).exists():
         raise PermissionDenied
     require_scope(actor, "add", appointed_by)
+    if firm.status not in COUNTED_STATUSES:
+        raise ValidationError({"firm": _("%(firm)s has closed or moved out.") % {"firm": firm.name}})
     if role not in AssignmentRole.values:
         raise ValidationError({"role": _("Choose an instructor, a liaison or a contact leader.")})
     if not _in_line(appointed_by, firm):

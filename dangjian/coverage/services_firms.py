@@ -58,6 +58,9 @@ def _check_fields(fields: dict) -> dict:
     for key, limit in (("name", 100), ("address", 200), ("legal_representative", 50), ("room", 20)):
         if key in fields:
             fields[key] = clean_plain_text(fields[key], key, limit, required=key == "name")
+    established = fields.get("established_on")
+    if established is not None and established > timezone.localdate():
+        raise ValidationError({"established_on": _("The date established cannot be later than today.")})
     building, floor = fields.get("building"), fields.get("floor")
     if building is not None and floor is not None and floor not in building.floors():
         raise ValidationError({"floor": _("%(building)s has no floor %(floor)d.") % {

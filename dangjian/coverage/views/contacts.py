@@ -101,7 +101,8 @@ def assignment_new(request):
         return render(request, "coverage/contacts/assignment_firm.html", {
             **base_context(request, nav=NAV), "q": q, **(_firm_search(request, q) if q else {}),
             "role": request.GET.get("role", "")})
-    firm = get_for(request.user, Firm.objects.select_related("unit", "area_organization"), "view", pk=firm_id)
+    firm = get_for(request.user, Firm.objects.filter(status__in=COUNTED_STATUSES)
+                   .select_related("unit", "area_organization"), "view", pk=firm_id)
     initial = {"started_on": timezone.localdate(), "firm": firm.pk, "appointed_by": firm.area_organization_id}
     if request.GET.get("role") in AssignmentRole.values:
         initial["role"] = request.GET["role"]
@@ -119,6 +120,9 @@ def assignment_new(request):
                   next_url=lambda a: reverse("coverage:assignment", args=[a.pk]))
     if done:
         return done
+    if request.method == "POST":  # shown again: offer only the record that was chosen, not everyone in sight
+        chosen = request.POST.get("member", "")
+        form.fields["member"].queryset = members.filter(pk=int(chosen) if chosen.isdigit() else None)
     return render(request, "coverage/contacts/assignment_form.html", {
         **base_context(request, firm.area_organization, nav=NAV), "form": form, "firm": firm, "mq": mq, **search,
         "title": _("Assign someone to %(firm)s") % {"firm": firm.name}})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -67,7 +68,7 @@ class FirmFilters:
             ("kind", FirmKind.values), ("industry", Industry.values), ("coverage", Coverage.values),
             ("status", FirmStatus.values))}
         org = get_for(user, Organization.objects, "view", pk=get["org"]) if get.get("org") else None
-        building = get_for(user, Building.objects, "view", pk=get["building"]) if get.get("building") else None
+        building = _building(user, get["building"]) if get.get("building") else None
         on, error = day_param(request, "on", default=None, allow_future=False)
         return cls(q=get.get("q", "").strip()[:50], org=org, direct=bool(org) and get.get("direct") == "1",
                    building=building, unsurveyed=get.get("unsurveyed") == "1", on=on, error=error, **pick)
@@ -99,6 +100,17 @@ class FirmFilters:
         if coverage and self.coverage:
             queryset = queryset.filter(coverage=self.coverage)
         return queryset
+
+
+def _building(user, pk):
+    """The building of ``?building=``: one in sight, or one holding a firm in sight (a community sees
+    its firms in a building the sub-district looks after); 404 otherwise."""
+    in_sight = Q(pk__in=Building.objects.restrict(user, "view").values("pk")) | Q(
+        pk__in=selectors.firms_for(user).filter(building__isnull=False).values("building"))
+    building = Building.objects.filter(in_sight).filter(pk=pk).first() if str(pk).isdigit() else None
+    if building is None:
+        raise Http404
+    return building
 
 
 def listed_firms(user, filters: FirmFilters, *, action="view", coverage=True):
@@ -188,7 +200,7 @@ def firm_detail(request, pk):
         "applicants": applicants, "surveys": firm.surveys.all()[:50],
         "desk_services": firm.desk_services.select_related("desk").order_by("-served_on")[:20],
         "events": firm.association_events.select_related("building").order_by("-held_on")[:20],
-        "can_change": can_change, "can_assign": may_appoint,
+        "can_change": can_change, "can_assign": may_appoint and firm.status in COUNTED_STATUSES,
         "can_form": can_change and not firm.has_own and may_appoint,
         "ready": not firm.has_own and firm.full_members >= minimum, "minimum": minimum,
     })

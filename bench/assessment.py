@@ -31,6 +31,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from .run import configure as configure_database
+from .run import say
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dangjian_bench_assessment"
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_START = "<!-- bench:assessment:start -->"
@@ -41,23 +44,8 @@ STAR_CYCLE = "基准：嘎查村星级评定"
 TIER_CYCLE = "基准：社区分类定级"
 
 
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
 def configure() -> str:
-    url = os.environ.get("BENCH_ASSESSMENT_DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    import warnings
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
-    return url
+    return configure_database("BENCH_ASSESSMENT_DATABASE_URL", DEFAULT_DATABASE_URL)
 
 
 # --- the data set -------------------------------------------------------------------------------

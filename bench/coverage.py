@@ -27,6 +27,9 @@ import random
 import time
 from pathlib import Path
 
+from .run import configure as configure_database
+from .run import say
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dangjian_bench_coverage"
 RESULTS_START = "<!-- bench:coverage:start -->"
 RESULTS_END = "<!-- bench:coverage:end -->"
@@ -41,23 +44,8 @@ STAFF = 12_000
 MARK = "基准企业"
 
 
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
 def configure() -> str:
-    url = os.environ.get("BENCH_COVERAGE_DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    import warnings
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
-    return url
+    return configure_database("BENCH_COVERAGE_DATABASE_URL", DEFAULT_DATABASE_URL)
 
 
 # --- the data set -------------------------------------------------------------------------------

@@ -43,9 +43,10 @@ WARMUP = 2
 SEED = 1
 
 
-def configure() -> str:
-    """Point Django at the benchmark database with the development settings; returns the URL."""
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+def configure(env_var: str = "BENCH_DATABASE_URL", default_url: str = DEFAULT_DATABASE_URL) -> str:
+    """Point Django at a benchmark database (``$env_var``, else ``default_url``) with the development
+    settings; returns the URL."""
+    url = os.environ.get(env_var, default_url)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     # Measure as in production: no debug machinery (query logging, debug pages).

@@ -19,6 +19,7 @@ from dangjian.core.access import covers, get_for, user_scope
 from dangjian.core.forms import RevealForm, add_service_errors, submit
 from dangjian.members.models import Member
 from dangjian.organizations.choices import BRANCH_TYPES, OrgType
+from dangjian.organizations.choosing import chosen_subtree_organization
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 
@@ -38,24 +39,6 @@ from .forms import (
 from .models import Brand, JointProject, PartnerUnit, Resource, ResourceBooking
 
 NOT_COMMUNITIES = (*BRANCH_TYPES, OrgType.PARTY_GROUP)
-
-
-def _chosen_org(request, action="view"):
-    """The organization of ``?org=`` (404 out of sight, 403 outside the user's subtrees for
-    ``action``) or the first subtree of the user's scope; 403 without a subtree."""
-    scope = user_scope(request.user, action)
-    if request.GET.get("org"):
-        org = get_for(request.user, Organization.objects, "view", pk=request.GET["org"])
-        if not covers(scope, org):
-            raise PermissionDenied
-        return org
-    if scope.everything:
-        org = Organization.objects.filter(depth=1).order_by("path").first()
-    else:
-        org = Organization.objects.filter(path__in=scope.paths).order_by("path").first()
-    if org is None:
-        raise PermissionDenied
-    return org
 
 
 def _communities(request, action="add"):
@@ -78,7 +61,7 @@ def _can(request, action, org):
 @require_GET
 def index(request):
     """Overview of co-building in an organization's subtree: counts and per-community figures."""
-    org = _chosen_org(request)
+    org = chosen_subtree_organization(request)
     today = timezone.localdate()
     return render(request, "cobuilding/index.html", {
         **_base(request, org), "counts": selectors.counts(request.user, org, today),
@@ -91,7 +74,7 @@ def index(request):
 @login_required
 @require_GET
 def units(request):
-    org = _chosen_org(request)
+    org = chosen_subtree_organization(request)
     kind, q = request.GET.get("kind", ""), request.GET.get("q", "").strip()
     rows = selectors.units_in(request.user, org)
     if kind in UnitKind.values:
@@ -174,7 +157,7 @@ def resource_add(request, pk):
 @require_GET
 def registrations(request):
     """Dual registration (双报到): units and members registered with the communities of the subtree."""
-    org = _chosen_org(request)
+    org = chosen_subtree_organization(request)
     return render(request, "cobuilding/registrations.html", {
         **_base(request, org), "units": selectors.units_in(request.user, org).filter(active=True)
         .order_by("-registered_on", "name"), "members": selectors.registrations_in(request.user, org)[:200],
@@ -203,7 +186,7 @@ def member_register(request):
 @require_GET
 def bookings(request):
     """Resources offered by the units and the bookings of them."""
-    org = _chosen_org(request)
+    org = chosen_subtree_organization(request)
     status = request.GET.get("status", "")
     rows = selectors.bookings_in(request.user, org).prefetch_related("log")
     if status in BookingStatus.values:
@@ -261,7 +244,7 @@ def booking_step(request, pk):
 @login_required
 @require_GET
 def projects(request):
-    org = _chosen_org(request)
+    org = chosen_subtree_organization(request)
     return render(request, "cobuilding/projects.html", {
         **_base(request, org), "projects": selectors.projects_in(request.user, org),
         "can_add": _can(request, "add", org)})
@@ -286,7 +269,7 @@ def project_new(request):
 @login_required
 @require_GET
 def agreements(request):
-    org = _chosen_org(request)
+    org = chosen_subtree_organization(request)
     today = timezone.localdate()
     rows = list(selectors.agreements_in(request.user, org))
     for a in rows:
@@ -308,7 +291,7 @@ def agreement_new(request):
                   next_url=lambda a: f"{reverse('cobuilding:agreements')}?org={a.organization_id}")
     if done:
         return done
-    org = _chosen_org(request, "add") if request.GET.get("org") else units.first().organization
+    org = chosen_subtree_organization(request, "add") if request.GET.get("org") else units.first().organization
     return render(request, "cobuilding/form.html", {
         **_base(request, org), "form": form, "title": _("Record a co-building agreement"),
         "back": reverse("cobuilding:agreements")})

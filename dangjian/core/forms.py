@@ -50,6 +50,23 @@ def submit(request, form, action, *, message, next_url):
     return redirect(next_url(result) if callable(next_url) else next_url)
 
 
+def act(request, action, *, message, next_url, failure_url=None):
+    """Run a service for a posted button (publish, retire, a step): its refusal is shown as error
+    messages and the user goes to ``failure_url`` (else ``next_url``); on success ``message`` is shown
+    and the user goes to ``next_url``. ``message`` and ``next_url`` may be functions of the result."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    try:
+        result = action()
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect(failure_url or next_url)
+    messages.success(request, message(result) if callable(message) else message)
+    return redirect(next_url(result) if callable(next_url) else next_url)
+
+
 # A date field's browser date picker (ISO values both ways).
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -2,17 +2,16 @@
 my volunteering (sign up, check in with a code on a phone, my hours), hours ledgers and figures."""
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core.access import can, get_for, has_any_scope, user_scope
-from dangjian.core.forms import submit
+from dangjian.core.forms import act, submit
 from dangjian.grid.models import ServiceRequest
 from dangjian.members.models import Member
 from dangjian.organizations.models import Organization
@@ -140,17 +139,6 @@ def activity_detail(request, pk):
     })
 
 
-def _posted(request, action, success, next_url):
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(next_url)
-
-
 @login_required
 @require_POST
 def signup(request, pk):
@@ -163,8 +151,8 @@ def signup(request, pk):
     except (ValueError, ActivityNeed.DoesNotExist):
         raise PermissionDenied from None
     url = reverse("volunteers:activity", args=[activity.pk])
-    return _posted(request, lambda: services.signup_join(actor=request.user, need=need, volunteer=me),
-                   _("Signed up. If the need was full you are on the waiting list."), url)
+    return act(request, lambda: services.signup_join(actor=request.user, need=need, volunteer=me),
+               message=_("Signed up. If the need was full you are on the waiting list."), next_url=url)
 
 
 @login_required
@@ -183,8 +171,8 @@ def signup_step(request, pk):
     if form.is_valid() and form.cleaned_data["at"]:
         at = timezone.make_aware(datetime.datetime.combine(activity.date, form.cleaned_data["at"]))
     url = reverse("volunteers:activity", args=[activity.pk])
-    return _posted(request, lambda: services.signup_transition(actor=request.user, signup=signup_obj,
-                                                               to=LEADER_STEPS[step], at=at), _("Saved."), url)
+    return act(request, lambda: services.signup_transition(actor=request.user, signup=signup_obj,
+                                                           to=LEADER_STEPS[step], at=at), message=_("Saved."), next_url=url)
 
 
 @login_required
@@ -193,8 +181,8 @@ def activity_cancel(request, pk):
     activity = _activity(request, pk)
     if not services.may_lead(request.user, activity.team):
         raise PermissionDenied
-    return _posted(request, lambda: services.activity_cancel(actor=request.user, activity=activity),
-                   _("Activity cancelled."), reverse("volunteers:activity", args=[activity.pk]))
+    return act(request, lambda: services.activity_cancel(actor=request.user, activity=activity),
+               message=_("Activity cancelled."), next_url=reverse("volunteers:activity", args=[activity.pk]))
 
 
 @login_required
@@ -203,8 +191,8 @@ def activity_close(request, pk):
     activity = _activity(request, pk)
     if not services.may_lead(request.user, activity.team):
         raise PermissionDenied
-    return _posted(request, lambda: services.activity_close(actor=request.user, activity=activity),
-                   _("Activity recorded as held."), reverse("volunteers:activity", args=[activity.pk]))
+    return act(request, lambda: services.activity_close(actor=request.user, activity=activity),
+               message=_("Activity recorded as held."), next_url=reverse("volunteers:activity", args=[activity.pk]))
 
 
 @login_required

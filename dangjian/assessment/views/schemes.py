@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.access import can, get_for
-from dangjian.core.forms import add_service_errors
+from dangjian.core.forms import act, add_service_errors
 
 from .. import selectors_schemes as selectors
 from .. import services_schemes as services
@@ -192,11 +192,5 @@ def scheme_publish(request, pk):
 @require_POST
 def scheme_retire(request, pk):
     scheme = _scheme(request, pk, "change")
-    try:
-        services.scheme_retire(actor=request.user, scheme=scheme)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Scheme retired: new cycles will not use it."))
-    return redirect(scheme_url(scheme))
+    return act(request, lambda: services.scheme_retire(actor=request.user, scheme=scheme),
+               message=_("Scheme retired: new cycles will not use it."), next_url=scheme_url(scheme))

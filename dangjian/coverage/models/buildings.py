@@ -2,7 +2,7 @@
 with its service records, and the events of the building's firms' association (楼宇企业联谊会).
 
 Tenants are the firms whose ``building`` is this one (with a floor); the joint organizations of a
-building are those covering its tenants (``selectors.building_organizations``), never typed.
+building are those covering its tenants (``selectors_buildings.building_organizations``), never typed.
 """
 from django.conf import settings
 from django.db import models

@@ -2,7 +2,7 @@
 progress and moves, the move and re-review buttons, and the public list of admitted tasks."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.access import get_for
-from dangjian.core.forms import submit
+from dangjian.core.forms import act, submit
 from dangjian.organizations.choices import UnitKind
 from dangjian.organizations.models import Organization
 
@@ -139,15 +139,10 @@ def affair_act(request, pk):
     if not form.is_valid() or form.cleaned_data["action"] not in services.TRANSITIONS:
         messages.error(request, _("Unknown action."))
         return redirect(affair_url(admission))
-    try:
-        services.admission_transition(actor=request.user, admission=admission, action=form.cleaned_data["action"],
-                                      comment=form.cleaned_data["comment"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": services.ACTION_LABELS[form.cleaned_data["action"]]})
-    return redirect(affair_url(admission))
+    action = form.cleaned_data["action"]
+    return act(request, lambda: services.admission_transition(
+        actor=request.user, admission=admission, action=action, comment=form.cleaned_data["comment"]),
+        message=_("Done: %(action)s.") % {"action": services.ACTION_LABELS[action]}, next_url=affair_url(admission))
 
 
 @login_required
@@ -155,14 +150,9 @@ def affair_act(request, pk):
 def affair_renew(request, pk):
     """Open the re-review of an admitted task as a new draft."""
     admission = _admission(request, pk, "add")
-    try:
-        renewal = services.admission_renew(actor=request.user, admission=admission)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(affair_url(admission))
-    messages.success(request, _("Re-review opened as a draft: update the period and content, then submit it."))
-    return redirect(affair_url(renewal))
+    return act(request, lambda: services.admission_renew(actor=request.user, admission=admission),
+               message=_("Re-review opened as a draft: update the period and content, then submit it."),
+               next_url=affair_url, failure_url=affair_url(admission))
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.access import get_for
+from dangjian.core.forms import act
 
 from .. import selectors_admission as selectors
 from .. import services_admission as services
@@ -106,11 +107,6 @@ def procedure_edit(request, pk):
 @require_POST
 def procedure_publish(request, pk):
     procedure = _procedure(request, pk, "change")
-    try:
-        services.procedure_publish(actor=request.user, procedure=procedure)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Procedure published: new requests use it; requests under way keep theirs."))
-    return redirect(procedure_url(procedure))
+    return act(request, lambda: services.procedure_publish(actor=request.user, procedure=procedure),
+               message=_("Procedure published: new requests use it; requests under way keep theirs."),
+               next_url=procedure_url(procedure))

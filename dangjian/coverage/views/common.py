@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from dangjian.core.access import covers, get_for, user_scope
+from dangjian.core.access import covers, user_scope
 from dangjian.organizations.choosing import require_subtree_view
-from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import organizations_for, visible_ancestors
 
 from ..choices import NOT_AREA_TYPES
@@ -26,24 +24,6 @@ def can_do(user, action: str, organization) -> bool:
 def require_subtree(user) -> None:
     """403 for those without a subtree to look at (ordinary members, grid staff, residents)."""
     require_subtree_view(user)
-
-
-def chosen_org(request, action: str = "view"):
-    """The organization of ``?org=`` (404 out of sight, 403 outside the user's subtrees for
-    ``action``) or the first subtree of the user's scope; 403 without a subtree."""
-    scope = user_scope(request.user, action)
-    if request.GET.get("org"):
-        org = get_for(request.user, Organization.objects, "view", pk=request.GET["org"])
-        if not covers(scope, org):
-            raise PermissionDenied
-        return org
-    if scope.everything:
-        org = Organization.objects.filter(depth=1).order_by("path").first()
-    else:
-        org = Organization.objects.filter(path__in=scope.paths).order_by("path").first()
-    if org is None:
-        raise PermissionDenied
-    return org
 
 
 def base_context(request, org=None, *, nav: str) -> dict:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core.access import covers, get_for, user_scope
 from dangjian.core.forms import submit
 from dangjian.members.models import Member
+from dangjian.organizations.choosing import chosen_subtree_organization
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import visible_ancestors
 
@@ -26,7 +27,7 @@ from .. import services_contacts as services
 from ..choices import COUNTED_STATUSES, AssignmentRole
 from ..forms_contacts import AssignmentEndForm, AssignmentForm, ContactLogForm, ContactSolveForm
 from ..models import Assignment, ContactLog, Firm
-from .common import area_organizations, base_context, chosen_org
+from .common import area_organizations, base_context
 
 NAV = "firm_contacts"
 # Search results shown at most on the assignment page (firms, member records).
@@ -209,7 +210,7 @@ def contact_solve(request, pk):
 @require_GET
 def dual(request):
     """Dual management: firms without their own organization by sector and by area organization."""
-    org = chosen_org(request)
+    org = chosen_subtree_organization(request)
     today = timezone.localdate()
     data = selectors.dual(request.user, org, today)
     return render(request, "coverage/contacts/dual.html", {

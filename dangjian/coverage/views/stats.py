@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET
 from dangjian.core.access import covers, user_scope
 from dangjian.core.audit import audit_log
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
+from dangjian.organizations.choosing import chosen_subtree_organization
 
 from ..choices import Coverage
 from ..exports_stats import stats_xlsx as stats_workbook
 from ..selectors import coverage_stats
-from .common import base_context, chosen_org, day_param
+from .common import base_context, day_param
 
 COLUMNS = ("total", *Coverage.values)
 
@@ -51,7 +52,7 @@ def _table(rows, key_params) -> list[dict]:
 @require_GET
 def stats(request):
     """Coverage of the firms in an organization's area on a day (``?org=``, ``?on=``)."""
-    org = chosen_org(request)
+    org = chosen_subtree_organization(request)
     on, error = as_of(request)
     result = coverage_stats(org, on)
     oid, day = org.pk, on.isoformat()
@@ -91,7 +92,7 @@ def _can_export(request, org) -> bool:
 @require_GET
 def stats_xlsx(request):
     """The tables of the statistics page as a spreadsheet (the export is logged)."""
-    org = chosen_org(request, "export")
+    org = chosen_subtree_organization(request, "export")
     on, _error = as_of(request)
     result = coverage_stats(org, on)
     audit_log(actor=request.user, action="coverage_stats.exported", obj=org, organization=org,

@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: help install assets messages migrate demo serve test test-fast lint bench bench-requests bench-gridscale bench-assessment bench-coverage clean
+.PHONY: help install assets messages migrate demo serve test test-fast lint bench bench-requests bench-gridscale bench-assessment bench-coverage bench-stats clean
 
 help:
 	@echo "make demo   set up everything and serve the demo city on http://127.0.0.1:8000/"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench-gridscale  grid pages on a city-scale grid data set (944 grids, 200,000 requests; PostgreSQL)"
 	@echo "make bench-assessment  assessment pages on a city with ~1,000 rated villages (PostgreSQL)"
 	@echo "make bench-coverage  firm register and coverage statistics with 30,000 firms (PostgreSQL)"
+	@echo "make bench-stats  dashboards, 大屏 and stats API of the whole city, cold and warm (PostgreSQL, large data set)"
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
@@ -87,6 +88,10 @@ bench-assessment: install
 
 bench-coverage: install
 	$(PYTHON) -m bench.coverage
+
+# On the large data set of `make bench` (restored from its dump or built); see "Statistics at city scale".
+bench-stats: install
+	$(PYTHON) -m bench.stats
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 dangjian/static/vendor

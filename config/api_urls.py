@@ -30,6 +30,7 @@ from dangjian.organizations.api.views import OrganizationViewSet
 from dangjian.orglife.api.views import ComplianceView, MeetingViewSet, StudyRecordViewSet
 from dangjian.pairings.api.views import PairingViewSet
 from dangjian.recruitment.api.views import ApplicantViewSet
+from dangjian.reports.api.stats import BreakdownView, FiguresView, OverviewView  # reports app
 from dangjian.transfers.api.views import TransferViewSet
 from dangjian.volunteers.api.views import VolunteerActivityViewSet, VolunteerTeamViewSet
 from dangjian.wishes.api.views import WishViewSet  # wishes app
@@ -72,6 +73,9 @@ app_v1 = [
     path("compliance/", ComplianceView.as_view(), name="compliance"),
     path("request-indicators/", RequestIndicatorsView.as_view(), name="request-indicators"),
     path("coverage-stats/", CoverageStatsView.as_view(), name="coverage-stats"),
+    path("stats/overview/", OverviewView.as_view(), name="stats-overview"),
+    path("stats/breakdown/", BreakdownView.as_view(), name="stats-breakdown"),
+    path("stats/figures/", FiguresView.as_view(), name="stats-figures"),
     path("", include(router.urls)),
 ]
 

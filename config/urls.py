@@ -24,6 +24,7 @@ urlpatterns = [
     path("centres/", include("dangjian.centres.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("coverage/", include("dangjian.coverage.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("open311/v2/", include("dangjian.grid.open311.urls")),
     path("api/", include("config.api_urls")),
     path("django-admin/", admin.site.urls),

@@ -553,6 +553,25 @@ MATRIX = {
     "coverage:stats": (None, OVERSEERS, False),
     "coverage:stats_xlsx": (None, SECRETARIES_ANYWHERE, False),
     "v1:coverage-stats": ("coverage_org", {"admin", "city", "organizer", "community", "auditor"}, False),
+    # Statistics and reports (reports app): dashboards, records behind figures and the 大屏 for those with a subtree;
+    # a report table by code; an inspection pack requested by the ``branch`` persona ("pack", only the requester);
+    # the monthly summary of 滨河社区党委 ("monthly_summary"); the stats API about the branch ("stats_org").
+    "reports:dashboard": (None, OVERSEERS, False),
+    "reports:figure": (None, OVERSEERS, False),
+    "reports:organizations": (None, OVERSEERS, False),
+    "reports:members": (None, OVERSEERS, True),
+    "reports:screen": (None, OVERSEERS, False),
+    "reports:tables": (None, OVERSEERS, False),
+    "reports:table": (None, OVERSEERS, False),
+    "reports:table_xlsx": (None, OVERSEERS, False),
+    "reports:packs": (None, OVERSEERS, False),
+    "reports:pack_status": ("pack", {"branch"}, False),
+    "reports:pack_download": ("pack", {"branch"}, False),
+    "reports:monthly": (None, OVERSEERS, False),
+    "reports:monthly_detail": ("monthly_summary", CYCLE_SEERS, False),
+    "v1:stats-overview": ("stats_org", {"admin", "city", "organizer", "community", "branch", "auditor"}, False),
+    "v1:stats-breakdown": ("stats_org", {"admin", "city", "organizer", "community", "branch", "auditor"}, False),
+    "v1:stats-figures": (None, LOGGED_IN, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
 }
@@ -619,7 +638,15 @@ def sample_objects(personas):
         **survey_samples(personas),
         **assessment_scheme_samples(personas),
         **coverage_samples(personas),
+        **reports_samples(personas, branch),
     }
+
+
+def reports_samples(personas, branch):
+    """An inspection pack of the branch, the monthly summary of 滨河社区党委 (reports app)."""
+    from dangjian.reports.tests.fixtures import matrix_samples as reports
+
+    return {**reports(personas), "stats_org": branch}
 
 
 def coverage_samples(personas):
@@ -786,6 +813,13 @@ def url_for(name, kind, objects):
         return reverse(name, args=[0])
     if kind == "open311":
         return open311_url(name, objects["service_request"])
+    if name == "reports:figure":  # reports app: the figure drilled into
+        return reverse(name, args=["members.by_gender"])
+    if name in ("reports:table", "reports:table_xlsx"):  # reports app: a standard yearly table
+        return reverse(name, args=["member-counts"])
+    if name in ("v1:stats-overview", "v1:stats-breakdown"):  # reports app: the subtree is named
+        extra = "&figure=members.total" if name == "v1:stats-breakdown" else ""
+        return f"{reverse(name)}?org={objects[kind].pk}{extra}"
     if name == "v1:coverage-stats":  # coverage app, contacts part: the area is named
         return f"{reverse(name)}?org={objects[kind].pk}"
     if name == "v1:request-indicators":

@@ -470,3 +470,61 @@ def test_a_joint_branch_formed_in_an_office_building_covers_its_tenants(browser,
     assert "走访滨江商务大厦三家企业" in community.locator("main").inner_text()
     for p in (organizer, community):
         assert not p.problems, p.problems
+
+
+# Statistics dashboard, records behind a number and the 大屏 (reports app).
+def test_reports_dashboard_drills_down_to_the_records(browser, server):
+    page = open_page(browser, server, "organizer", width=1366)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{server}/reports/")
+    page.wait_for_selector(".reports-chart canvas")
+    assert page.locator(".reports-chart canvas").count() >= 4
+    shot(page, "reports-dashboard")
+    # Walk down one level through the children of the level heading.
+    page.locator(".reports-children a").first.click()
+    page.wait_for_selector(".reports-chart canvas")
+    assert page.locator(".breadcrumb a").count() >= 1
+    total = page.locator("a.reports-number[data-path='members.total']")
+    number = total.inner_text().strip()
+    total.click()
+    page.wait_for_url("**/reports/members/**")
+    assert number in page.locator(".reports-count").inner_text()
+    assert page.locator("table.reports-records tbody tr").count() == min(int(number), 50)
+    shot(page, "reports-members")
+    page.go_back()
+    page.locator("a[href*='/reports/figures/members.by_gender/']").first.click()
+    page.wait_for_selector("table.reports-by-org")
+    shot(page, "reports-figure")
+    assert not page.problems, page.problems
+
+
+def test_reports_large_screen_draws_its_panels(browser, server):
+    page = open_page(browser, server, "organizer", width=1920)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{server}/reports/screen/")
+    page.wait_for_selector(".screen-chart canvas")
+    page.wait_for_timeout(800)  # the charts' opening animation
+    assert page.locator(".screen-chart canvas").count() >= 6
+    assert page.locator(".app-sidebar").count() == 0
+    # It fits the display: nothing scrolls.
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    shot(page, "reports-screen")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.documentElement.scrollHeight") <= 768
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    shot(page, "reports-screen-laptop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    shot(page, "reports-screen-phone")
+    assert not page.problems, page.problems
+
+
+def test_reports_dashboard_on_a_phone(browser, server):
+    page = open_page(browser, server, "community", width=390)
+    page.goto(f"{server}/reports/")
+    page.wait_for_selector(".reports-chart canvas")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "reports-dashboard-phone")
+    assert not page.problems, page.problems

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dangjian.cobuilding",
     "dangjian.assessment",
     "dangjian.coverage",
+    "dangjian.reports",
 ]
 
 MIDDLEWARE = [
@@ -275,3 +276,17 @@ EXPORT_INLINE_LIMIT = int(os.environ.get("EXPORT_INLINE_LIMIT", "2000"))
 # how many calls one address (or, for filing, one API key) may make per minute.
 OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "linjiang.gov.cn")
 OPEN311_RATE = {"post": os.environ.get("OPEN311_RATE_POST", "60/min"), "get": os.environ.get("OPEN311_RATE_GET", "600/min")}
+
+# Caches: the default one per process; "stats" holds computed statistics (dashboards, the 大屏,
+# the stats API), shared by every process of one machine through files under var/; a site with
+# several app servers points it at Redis (docs/deployment.md). Entries are dropped when records
+# change (dangjian.reports.cache) and expire after STATS_CACHE_SECONDS in any case.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "stats": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "stats"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+STATS_CACHE_SECONDS = int(os.environ.get("DANGJIAN_STATS_CACHE_SECONDS", "600"))

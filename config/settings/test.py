@@ -11,3 +11,10 @@ STORAGES = {
 
 # Tests change the working-day calendar inside transactions that are rolled back: never keep it in memory.
 WORK_CALENDAR_CACHE_SECONDS = 0
+
+# Statistics are computed afresh in every test (rolled-back records never reach a cache); the
+# cache itself is tested with a local-memory cache put in place by the test.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "stats": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

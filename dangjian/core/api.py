@@ -11,6 +11,9 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, filters, mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -203,3 +206,27 @@ class ObtainTokenView(ObtainAuthToken):
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+
+class OrgDayQuerySerializer(serializers.Serializer):
+    """The query of the statistics endpoints: an organization (``org=<id>``) and a day that has come
+    (``date=yyyy-mm-dd``, default today), with the refusals in Chinese."""
+
+    org = serializers.IntegerField(min_value=1, max_value=2**63 - 1, error_messages={
+        "required": _("Name the organization: org=<id>."),
+        "invalid": _("The organization is named by its number: org=<id>."),
+        "null": _("Name the organization: org=<id>."),
+        "min_value": _("The organization is named by its number: org=<id>."),
+        "max_value": _("The organization is named by its number: org=<id>."),
+    })
+    date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages={
+        "invalid": _("Give the date as yyyy-mm-dd, for example 2026-11-20."),
+        "datetime": _("Give the date as yyyy-mm-dd, for example 2026-11-20."),
+    })
+
+    def validate_date(self, value):
+        """Figures are computed for days that have come (the same refusal as the pages' day field)."""
+        if value > timezone.localdate():
+            raise serializers.ValidationError(gettext("The day %(value)s is still to come.")
+                                              % {"value": value.isoformat()})
+        return value

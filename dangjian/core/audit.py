@@ -282,6 +282,12 @@ ACTION_LABELS = {
     "brand.created": _("Community brand created"),
     "brand.updated": _("Community brand updated"),
     "brand.activity_added": _("Brand activity recorded"),
+    # reports app: report tables (统计报表)
+    "report_table.exported": _("Report table exported"),
+    # reports app: inspection packs and monthly summaries
+    "inspection_pack.requested": _("Inspection pack requested"),
+    "inspection_pack.downloaded": _("Inspection pack downloaded"),
+    "monthly_summary.sent": _("Monthly summaries sent"),
 }
 
 

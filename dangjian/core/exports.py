@@ -4,7 +4,8 @@ The exporting app's service decides which rows go out and whether the requester 
 them, and writes its audit entry. Small exports it writes at once; larger ones it hands to
 :func:`export_create`, and the background task :func:`run_export` writes the file under
 ``MEDIA_ROOT/exports/`` (an unguessable name; downloads go through the requester-only view).
-Each kind names its writer in :data:`WRITERS`: ``writer(export, target) -> rows written``.
+Each kind names its writer in :data:`WRITERS`: ``writer(export, target) -> rows written``; a
+writer that takes a while reports how far it has got with :func:`export_progress`.
 """
 import logging
 import secrets
@@ -24,7 +25,11 @@ logger = logging.getLogger(__name__)
 
 WRITERS = {
     Export.Kind.MEMBERS: "dangjian.members.exporting.write_export",
+    Export.Kind.REPORT_TABLE: "dangjian.reports.tables.write_export",
+    Export.Kind.INSPECTION_PACK: "dangjian.reports.packs.write_export",
 }
+# The file name ending of each kind's file (.xlsx unless named here).
+SUFFIXES = {Export.Kind.INSPECTION_PACK: ".zip"}
 
 
 def export_create(*, actor, kind: str, params: dict, purpose: str = "", row_count: int = 0) -> Export:
@@ -51,16 +56,23 @@ def export_run(*, export_id: int) -> Export:
         with tempfile.TemporaryFile() as target:
             count = writer(export, target)
             target.seek(0)
-            name = default_storage.save(f"exports/{secrets.token_urlsafe(24)}.xlsx", File(target))
+            suffix = SUFFIXES.get(export.kind, ".xlsx")
+            name = default_storage.save(f"exports/{secrets.token_urlsafe(24)}{suffix}", File(target))
     except Exception as exc:
         logger.exception("Export %s failed", export_id)
         Export.objects.filter(pk=export_id).update(status=Export.Status.FAILED, error=str(exc)[:2000],
                                                    finished_at=timezone.now())
     else:
         Export.objects.filter(pk=export_id).update(status=Export.Status.DONE, file=name, row_count=count,
-                                                   finished_at=timezone.now())
+                                                   progress=100, finished_at=timezone.now())
     export.refresh_from_db()
     return export
+
+
+def export_progress(export: Export, percent: int) -> None:
+    """Record how far the writing of ``export`` has got (0–99; 100 is set when the file is kept)."""
+    export.progress = max(0, min(99, int(percent)))
+    Export.objects.filter(pk=export.pk).update(progress=export.progress)
 
 
 @task()

@@ -87,6 +87,8 @@ class Export(models.Model):
 
     class Kind(models.TextChoices):
         MEMBERS = "members", _("Member roster")
+        REPORT_TABLE = "report_table", _("Report table")
+        INSPECTION_PACK = "inspection_pack", _("Inspection pack")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -103,6 +105,8 @@ class Export(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     file = models.FileField(_("file"), upload_to="exports/", max_length=200, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
+    # How far the writer has got, in percent, for exports that take a while (inspection packs).
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)

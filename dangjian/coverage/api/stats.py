@@ -3,39 +3,16 @@ organizations in an organization's area on a day (``selectors.coverage_stats``),
 by kind, area and building and the monthly trend. Rates are percentages as strings with two
 decimals ("66.67"), null when there is nothing to count."""
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 
 from dangjian.core.access import covers, user_scope
-from dangjian.core.api import RestrictedViewSet
+from dangjian.core.api import OrgDayQuerySerializer, RestrictedViewSet
 from dangjian.organizations.models import Organization
 
 from ..selectors import coverage_stats
-
-
-class StatsQuerySerializer(serializers.Serializer):
-    org = serializers.IntegerField(min_value=1, max_value=2**63 - 1, error_messages={
-        "required": _("Name the organization: org=<id>."),
-        "invalid": _("The organization is named by its number: org=<id>."),
-        "null": _("Name the organization: org=<id>."),
-        "min_value": _("The organization is named by its number: org=<id>."),
-        "max_value": _("The organization is named by its number: org=<id>."),
-    })
-    date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages={
-        "invalid": _("Give the date as yyyy-mm-dd, for example 2026-11-20."),
-        "datetime": _("Give the date as yyyy-mm-dd, for example 2026-11-20."),
-    })
-
-    def validate_date(self, value):
-        """Coverage is computed for days that have come (the same refusal as the page's ``?on=``)."""
-        if value > timezone.localdate():
-            raise serializers.ValidationError(gettext("The day %(value)s is still to come.")
-                                              % {"value": value.isoformat()})
-        return value
 
 
 def _rate():
@@ -115,7 +92,7 @@ class CoverageStatsView(generics.GenericAPIView):
         responses=CoverageStatsSerializer,
     )
     def get(self, request):
-        query = StatsQuerySerializer(data=request.query_params)
+        query = OrgDayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         org = get_object_or_404(Organization.objects.restrict(request.user, "view"), pk=query.validated_data["org"])
         if not covers(user_scope(request.user, "view"), org):

@@ -1,0 +1,249 @@
+"""The statistics dashboard of an organization's subtree on a day (``?org=``, ``?date=``), and the
+page of one figure broken down by the organization's children.
+
+Both pages are generic: they walk ``figures.SECTIONS`` and each section's figures. A scalar
+figure shows as a big number, a breakdown (a dict of counts) as a small table and a chart. Every
+number links to the records behind it where the figure names them, and every figure to its page
+by organization. The same day a year before is shown beside each figure.
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET
+
+from dangjian.coverage.views.common import day_param
+from dangjian.organizations.choosing import chosen_subtree_organization
+from dangjian.organizations.selectors import children_of, visible_ancestors
+
+from .. import figures
+from ..figures import members as member_figures
+from ..figures.base import Figure, Scope, Section
+from ..figures.links import with_params
+
+# Units whose values add up over organizations: the row of the organization itself is the total
+# less the children's sum. Percentages, averages and scores do not add up.
+ADDITIVE = {"count", "hours", "yuan"}
+
+
+def as_of(request) -> tuple[datetime.date, str | None]:
+    """The day of ``?date=`` (today when absent); today and a message in Chinese for a bad or future day."""
+    return day_param(request, "date", default=timezone.localdate(), allow_future=False)
+
+
+def number(value) -> Decimal | None:
+    """A figure's value as a Decimal (counts are ints, the rest strings of Decimals); None when not counted."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def show(value, unit: str) -> str:
+    """A value as the pages show it: a dash when nothing is counted, the unit beside it."""
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return f"{value}%"
+    if unit == "yuan":
+        return f"¥{value}"
+    if unit == "hours":
+        return pgettext("figure unit", "%(value)s h") % {"value": value}
+    if unit == "years":
+        return pgettext("figure unit", "%(value)s years") % {"value": value}
+    return str(value)
+
+
+def change(value, last, unit: str) -> dict | None:
+    """The change from last year's value: arrow (up, down, same) and the difference as shown."""
+    now, before = number(value), number(last)
+    if now is None or before is None:
+        return None
+    delta = now - before
+    direction = "up" if delta > 0 else "down" if delta < 0 else "same"
+    text = show(abs(delta), unit) if unit != "percent" else _("%(value)s points") % {"value": abs(delta)}
+    return {"direction": direction, "text": text}
+
+
+def figure_keys(section: Section, figure: Figure, scope: Scope) -> dict:
+    """Code → label of a breakdown's keys (the age bands come from the rule pack of the day)."""
+    if figure.keys is not None:
+        return {str(code): str(label) for code, label in figure.keys().items()}
+    if section.code == "members" and figure.code == "by_age_band":
+        return {code: str(label) for code, label, _upper in member_figures.age_bands(scope)}
+    return {}
+
+
+def records_url(figure: Figure, scope: Scope, key: str = "") -> str | None:
+    """The address of the records behind a figure (or one key of it), or None where none is listed."""
+    if figure.records is None:
+        return None
+    try:
+        return figure.records(scope, key)
+    except (KeyError, NoReverseMatch):
+        return None
+
+
+def figure_path(section: Section, figure: Figure) -> str:
+    return f"{section.code}.{figure.code}"
+
+
+def figure_page_url(section: Section, figure: Figure, org, on: datetime.date) -> str:
+    return with_params_path("reports:figure", [figure_path(section, figure)], org=org.pk, date=on.isoformat())
+
+
+def with_params_path(name: str, args, **params) -> str:
+    """``reverse(name, args=args)`` with the non-empty ``params`` as its query string."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    base = reverse(name, args=args)
+    return f"{base}?{query}" if query else base
+
+
+def dashboard_url(org, on: datetime.date, today: datetime.date) -> str:
+    return with_params("reports:dashboard", org=org.pk, date="" if on == today else on.isoformat())
+
+
+def _breakdown_rows(value: dict, last: dict | None, labels: dict, figure: Figure, scope: Scope) -> list[dict]:
+    codes = list(value)
+    codes += [code for code in (last or {}) if code not in value]
+    rows = []
+    for code in codes:
+        now, before = value.get(code, 0), (last or {}).get(code) if last is not None else None
+        rows.append({
+            "code": code, "label": labels.get(code, code), "value": now, "shown": show(now, figure.unit),
+            "last": show(before, figure.unit) if last is not None else None,
+            "change": change(now, before, figure.unit), "url": records_url(figure, scope, code),
+        })
+    return rows
+
+
+def section_cards(section: Section, answer: dict, last_answer: dict | None, scope: Scope,
+                  last_scope: Scope) -> dict:
+    """The scalars and the breakdowns of one section, ready for the template and the charts."""
+    scalars, breakdowns = [], []
+    for figure in section.figures:
+        value = figures.dig(answer, figure.code)
+        last = figures.dig(last_answer, figure.code) if last_answer else None
+        common = {"path": figure_path(section, figure), "label": str(figure.label),
+                  "definition": str(figure.definition), "unit": figure.unit,
+                  "page": figure_page_url(section, figure, scope.root, scope.on)}
+        if isinstance(value, dict):
+            labels = figure_keys(section, figure, scope)
+            rows = _breakdown_rows(value, last if isinstance(last, dict) else None, labels, figure, scope)
+            values = [float(number(r["value"]) or 0) for r in rows]
+            pie = figure.unit == "count" and len(rows) <= 5 and "age" not in figure.code
+            chart = {"id": "chart-" + common["path"].replace(".", "-"), "title": str(figure.label),
+                     "kind": "pie" if pie else "bar", "labels": [r["label"] for r in rows], "values": values,
+                     "last": [float(number(last.get(r["code"])) or 0) for r in rows] if isinstance(last, dict)
+                     else None, "last_name": _("A year before"), "now_name": _("On the day")}
+            breakdowns.append({**common, "rows": rows, "chart": chart if any(values) else None})
+        else:
+            scalars.append({**common, "value": value, "shown": show(value, figure.unit),
+                            "last": show(last, figure.unit) if last_answer else None,
+                            "change": change(value, last, figure.unit), "url": records_url(figure, scope)})
+    return {"code": section.code, "label": str(section.label), "scalars": scalars, "breakdowns": breakdowns}
+
+
+def report_links() -> list[dict]:
+    """The other pages of the reports app, for the dashboard's toolbar."""
+    return [
+        {"url": reverse("reports:screen"), "icon": "display", "label": _("Large screen")},
+        {"url": reverse("reports:tables"), "icon": "table", "label": _("Report tables")},
+        {"url": reverse("reports:packs"), "icon": "file-earmark-zip", "label": _("Inspection packs")},
+        {"url": reverse("reports:monthly"), "icon": "calendar-month", "label": _("Monthly summaries")},
+    ]
+
+
+def level_context(request, org, on: datetime.date) -> dict:
+    """The heading of a level: breadcrumbs of the visible ancestors and the visible active children."""
+    today = timezone.localdate()
+    ancestors = visible_ancestors(org, request.user)
+    children = children_of(org, request.user)
+    return {
+        "org": org, "on": on, "today": today, "date_param": "" if on == today else on.isoformat(),
+        "ancestors": [{"org": a, "url": dashboard_url(a, on, today)} for a in ancestors],
+        "children": [{"org": c, "url": dashboard_url(c, on, today)} for c in children],
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """Every figure of ``?org=``'s subtree on ``?date=`` beside the same day a year before."""
+    org = chosen_subtree_organization(request)
+    on, error = as_of(request)
+    scope = Scope(org, on)
+    last_scope = scope.a_year_before()
+    answer = figures.overview(org, on)
+    last_answer = figures.overview(org, last_scope.on)
+    sections = [section_cards(section, answer[section.code], last_answer.get(section.code), scope, last_scope)
+                for section in figures.SECTIONS if answer.get(section.code)]
+    charts = [b["chart"] for s in sections for b in s["breakdowns"] if b["chart"]]
+    return render(request, "reports/dashboard.html", {
+        **level_context(request, org, on), "nav": "reports", "error": error, "sections": sections,
+        "last_on": last_scope.on, "charts": charts, "links": report_links(),
+        "chart_texts": {"save": _("Save as image"), "now": _("On the day"), "last": _("A year before")},
+    })
+
+
+@login_required
+@require_GET
+def figure(request, path: str):
+    """One figure of ``?org=``'s subtree on ``?date=`` by the organization's children, with the
+    organization's own records as a row of their own and the total."""
+    try:
+        section, fig = figures.figure(path)
+    except KeyError:
+        raise Http404 from None
+    if figure_path(section, fig) != path:
+        raise Http404
+    org = chosen_subtree_organization(request)
+    on, error = as_of(request)
+    scope = Scope(org, on)
+    total = figures.dig(figures.overview(org, on, [section.code]).get(section.code) or {}, fig.code)
+    labels = figure_keys(section, fig, scope)
+    level = level_context(request, org, on)
+    is_dict = isinstance(total, dict)
+    columns = list(total) if is_dict else [""]
+    column_heads = [labels.get(code, code) for code in columns] if is_dict else [fig.label]
+
+    def cells(value, row_scope):
+        if is_dict:
+            value = value if isinstance(value, dict) else {}
+            return [{"value": value.get(code), "shown": show(value.get(code, 0), fig.unit),
+                     "url": records_url(fig, row_scope, code) if row_scope else None} for code in columns]
+        return [{"value": value, "shown": show(value, fig.unit),
+                 "url": records_url(fig, row_scope) if row_scope else None}]
+
+    rows = []
+    for child in level["children"]:
+        answer = figures.overview(child["org"], on, [section.code]).get(section.code) or {}
+        value = figures.dig(answer, fig.code)
+        rows.append({"org": child["org"], "url": with_params_path("reports:figure", [path], org=child["org"].pk,
+                                                                    date=level["date_param"]),
+                     "cells": cells(value, scope.with_root(child["org"]))})
+    itself = None
+    if fig.unit in ADDITIVE and rows:
+        rest = []
+        for index, code in enumerate(columns):
+            whole = number(total.get(code) if is_dict else total) or Decimal(0)
+            parts = sum((number(r["cells"][index]["value"]) or Decimal(0) for r in rows), Decimal(0))
+            rest.append(whole - parts)
+        if any(rest):
+            itself = [{"shown": show(int(v) if fig.unit == "count" else v, fig.unit)} for v in rest]
+    return render(request, "reports/figure.html", {
+        **level, "nav": "reports", "error": error, "section": section, "figure": fig, "path": path,
+        "columns": column_heads, "rows": rows, "itself": itself, "total": cells(total, scope),
+        "dashboard_url": dashboard_url(org, on, level["today"]),
+    })

@@ -177,9 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="")
     args = parser.parse_args(argv)
     from .run import Database, ensure_data, write_docs
-    from .scale import DEFAULT_MEMBERS
 
     db = Database(configure())
+    from .scale import DEFAULT_MEMBERS
+
     ensure_data(db, members=DEFAULT_MEMBERS, rebuild=False)
     only = {k for k in args.only.split(",") if k}
     with db.connect() as raw:

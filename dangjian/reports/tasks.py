@@ -11,3 +11,18 @@ def send_monthly_summaries_task(month: str) -> int:
     from .monthly import monthly_summaries_send
 
     return monthly_summaries_send(month=datetime.date.fromisoformat(month))
+
+
+@task()
+def refresh_overview(root_id: int, on: str, sections: list[str], direct: bool = False) -> str:
+    """Compute afresh the figures of one organization's subtree on one day and keep them in the
+    statistics cache (queued when a reader was served the latest answer instead)."""
+    from dangjian.organizations.models import Organization
+
+    from .figures import refresh
+
+    root = Organization.objects.filter(pk=root_id).first()
+    if root is None:
+        return "gone"
+    refresh(root, datetime.date.fromisoformat(on), sections, direct=direct)
+    return "ok"

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import datetime
 
-from dangjian.organizations.models import Organization
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.core.rules import RuleMissing
+from dangjian.organizations.choices import OrgStatus, OrgType
+from dangjian.organizations.models import Organization, OrganizationVersion
 
 from . import (
     assessment,
@@ -23,7 +28,7 @@ from . import (
     services,
     volunteers,
 )
-from .base import Figure, Scope, Section
+from .base import FIRST_DAY, Figure, Scope, Section, valid_on
 
 SECTIONS: list[Section] = [
     organizations.SECTION,
@@ -39,22 +44,66 @@ SECTIONS: list[Section] = [
 ]
 BY_CODE = {section.code: section for section in SECTIONS}
 
-__all__ = ["SECTIONS", "BY_CODE", "Figure", "Scope", "Section", "compute", "overview", "figure", "dig"]
+__all__ = ["SECTIONS", "BY_CODE", "FIRST_DAY", "Figure", "Scope", "Section", "children_on", "compute", "overview",
+           "refresh", "figure", "dig"]
+
+
+def _section(section: Section, scope: Scope) -> dict:
+    """One section's answer; empty for a day no rule pack of the section covers yet, or for a
+    direct scope the section cannot be computed for."""
+    if scope.direct and not section.direct:
+        return {}
+    try:
+        return section.compute(scope)
+    except RuleMissing:
+        return {}
 
 
 def compute(scope: Scope, sections=None) -> dict:
     """The figures of ``sections`` (codes; all by default) for ``scope``, computed now."""
     chosen = [BY_CODE[code] for code in sections] if sections else SECTIONS
-    return {section.code: section.compute(scope) for section in chosen}
+    return {section.code: _section(section, scope) for section in chosen}
 
 
-def overview(root: Organization, on: datetime.date, sections=None) -> dict:
-    """Every figure (or those of ``sections``) for ``root``'s subtree on ``on``, from the
-    statistics cache when nothing has changed since it was computed."""
-    from ..cache import cached
+def overview(root: Organization, on: datetime.date, sections=None, *, direct: bool = False) -> dict:
+    """Every figure (or those of ``sections``) for ``root``'s subtree on ``on`` (``direct``: the
+    organization alone), with ``computed_at``: from the statistics cache when nothing has changed
+    since; else the latest answer while a background task computes the new one; else computed now."""
+    from .. import cache
 
     codes = tuple(sections) if sections else tuple(BY_CODE)
-    return cached(("overview", root.pk, on.isoformat(), codes), lambda: compute(Scope(root, on), codes))
+    parts = ("overview", root.pk, on.isoformat(), codes, direct)
+    answer = cache.current(parts)
+    if answer is not None:
+        return answer
+    answer = cache.latest(parts)
+    if answer is None:
+        return refresh(root, on, codes, direct=direct)
+    if cache.claim_refresh(parts):
+        from ..tasks import refresh_overview
+
+        transaction.on_commit(lambda: refresh_overview.enqueue(root.pk, on.isoformat(), list(codes), direct))
+    return answer
+
+
+def refresh(root: Organization, on: datetime.date, codes, *, direct: bool = False) -> dict:
+    """Compute the answer of :func:`overview` now and keep it."""
+    from .. import cache
+
+    at = cache.generation()
+    answer = {**compute(Scope(root, on, direct=direct), codes), "computed_at": timezone.now().isoformat()}
+    cache.keep(("overview", root.pk, on.isoformat(), tuple(codes), direct), answer, at_generation=at)
+    return answer
+
+
+def children_on(organization: Organization, on: datetime.date, user=None) -> list[tuple[Organization, str]]:
+    """The active organizations directly under ``organization`` on ``on`` (Party groups apart), with
+    their names that day, in tree order; only those ``user`` may see when a user is given."""
+    versions = (OrganizationVersion.objects.filter(valid_on(on), parent=organization, status=OrgStatus.ACTIVE)
+                .exclude(org_type=OrgType.PARTY_GROUP).select_related("organization").order_by("organization__path"))
+    if user is not None:
+        versions = versions.filter(organization__in=Organization.objects.restrict(user, "view").values("pk"))
+    return [(v.organization, v.name) for v in versions]
 
 
 def figure(path: str) -> tuple[Section, Figure]:

@@ -16,8 +16,16 @@ from functools import cached_property
 from django.db.models import F, OuterRef, Q, Subquery
 
 from dangjian.core.dates import add_years
-from dangjian.core.rules import RuleBook, ancestor_codes
+from dangjian.core.rules import RuleBook, RuleMissing, ancestor_codes
 from dangjian.organizations.models import Organization, OrganizationVersion
+
+# No figure is asked for before the Party's founding; days earlier are refused where a day is read.
+FIRST_DAY = datetime.date(1921, 7, 1)
+
+
+def as_text(value) -> str | None:
+    """A Decimal (a percentage, hours, an average) as the answers carry it: a string, None for none."""
+    return None if value is None else str(value)
 
 
 def valid_on(on: datetime.date, start: str = "valid_from", end: str = "valid_to") -> Q:
@@ -72,6 +80,13 @@ class Scope:
         """The value of a rule for the subtree's organization on the day (the packs read once per scope)."""
         book, codes = self._rules
         return book.get(key, codes).value
+
+    def rule_or(self, key: str, default):
+        """The value of a rule, or ``default`` where no pack in force gives it."""
+        try:
+            return self.rule(key)
+        except RuleMissing:
+            return default
 
     @cached_property
     def moved(self) -> bool:
@@ -155,8 +170,10 @@ class Section:
     label: str
     compute: Callable[[Scope], dict]
     figures: list[Figure] = field(default_factory=list)
-    # Whether the section is computed per day (stocks as of ``on``) or for the year to ``on``.
-    period: str = "day"
+    # Whether the section puts every record in the subtree through ``scope.org_q`` and so can be
+    # computed for a direct scope (the organization alone); sections reading a module's own subtree
+    # selectors cannot, and answer nothing for the row 直属.
+    direct: bool = True
 
     def figure(self, code: str) -> Figure:
         for figure in self.figures:

@@ -56,6 +56,7 @@ def _ready(scope: Scope, key: str = "") -> str:
 
 SECTION = Section(
     code="coverage",
+    direct=False,  # computed over the module's subtree selectors, not scope.org_q
     label=_("Coverage of firms and social organizations"),
     compute=compute,
     figures=[

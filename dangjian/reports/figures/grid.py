@@ -148,6 +148,7 @@ def _label(choices):
 
 SECTION = Section(
     code="grid",
+    direct=False,  # computed over the module's subtree selectors, not scope.org_q
     label=_("Grids and residents' requests"),
     compute=compute,
     figures=[

@@ -14,11 +14,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils import translation
 
 from dangjian.core.spreadsheets import FILE_LANGUAGE
-from dangjian.organizations.choices import OrgStatus, OrgType
-from dangjian.organizations.models import Organization, OrganizationVersion
+from dangjian.organizations.models import Organization
 
 from .. import figures
-from ..figures.base import Scope, valid_on
+from ..figures.base import Scope
 from .definition import KEY, column_paths, sections_of
 
 TOTAL_LABEL = "合计"
@@ -137,17 +136,9 @@ def column_value(column: dict, answer: dict, *, key: str | None = None, scope: S
     return Cell(value, unit=_unit(paths[0]))
 
 
-def children_on(organization: Organization, on: datetime.date) -> list[tuple[Organization, str]]:
-    """The active organizations directly under ``organization`` on ``on`` (Party groups apart),
-    with their names that day, in tree order."""
-    versions = (OrganizationVersion.objects.filter(valid_on(on), parent=organization, status=OrgStatus.ACTIVE)
-                .exclude(org_type=OrgType.PARTY_GROUP).select_related("organization").order_by("organization__path"))
-    return [(v.organization, v.name) for v in versions]
-
-
 def direct_answer(organization: Organization, on: datetime.date, sections: list[str]) -> dict:
     """The sections over the organization alone (the row 直属)."""
-    return figures.compute(Scope(organization, on, direct=True), sections)
+    return figures.overview(organization, on, sections, direct=True)
 
 
 def _row_cells(spec, answer, scope=None, key=None):
@@ -186,7 +177,7 @@ def build(spec: dict, organization: Organization, on: datetime.date) -> Aggregat
     if rows == "self":
         table.rows.append(Row(organization.display_name, "self", _row_cells(spec, total, scope), organization))
     elif rows == "children":
-        for child, name in children_on(organization, on):
+        for child, name in figures.children_on(organization, on):
             answer = figures.overview(child, on, sections)
             table.rows.append(Row(name, "child", _row_cells(spec, answer, Scope(child, on)), child))
         direct = _row_cells(spec, direct_answer(organization, on, sections))

@@ -1,4 +1,4 @@
-"""The dues section: due, collected, rate, arrears and reliefs of a small branch whose declarations,
+"""The dues section: collected, paid up, arrears and reliefs of a small branch whose declarations,
 payments and reliefs go through the dues services, on several days of 2026 (as-of)."""
 import datetime
 
@@ -44,24 +44,24 @@ def branch(org):
 
 
 def test_dues_on_a_day_in_may(branch):
-    # Due January–May: 甲 5 × 40 = 200 (May paid since), 乙 5 × 15 = 75, 丙 5 × 0.20 = 1.00, 丁 exempt,
-    # 戊 cannot be computed (5 months without a base). Collected by 20 May: 甲 4 × 40 + 乙 15 = 175.
-    # Ended months January–April: 乙 owes 3, 丙 4, 戊 4 (warning from 3); 甲 is paid up; 丁 exempt.
+    # Collected by 20 May: 甲 4 × 40 + 乙 15 = 175 (May was paid only on 5 June). Ended months January–April
+    # (collection starts in January): 乙 owes 3, 丙 4, 戊 4 (warning from 3); 甲 is paid up to April; 丁 is
+    # exempted in May, so 4 members are liable and 1 of them is paid up.
     answer = dues.compute(Scope(branch, D(2026, 5, 20)))
     assert answer == {
-        "members": 5, "due": "276.00", "collected": "175.00", "extra": "10.00", "collection_rate": "63.41",
-        "paid_this_month": 0, "in_arrears": 3, "arrears": {"warn": 3, "serious": 0}, "undeclared_months": 5,
+        "members": 5, "collected": "175.00", "extra": "10.00", "paid_this_month": 0, "paid_up": 1,
+        "paid_up_rate": "25.00", "in_arrears": 3, "arrears": {"warn": 3, "serious": 0},
         "exempt": 1, "reliefs": {"reduction": 0, "exemption": 1},
     }
 
 
 def test_dues_at_the_start_of_the_year(branch):
-    # 5 January: January is due (甲 40 and 乙 15, both paid on the 10th; 丙 0.20), nothing paid yet, no month
-    # has ended, and 丁's exemption was approved only on the 10th.
+    # 5 January: nothing paid yet, no month of the collection has ended (so everyone is paid up), and 丁's
+    # exemption was approved only on the 10th.
     answer = dues.compute(Scope(branch, D(2026, 1, 5)))
     assert answer == {
-        "members": 5, "due": "55.20", "collected": "0.00", "extra": "0.00", "collection_rate": "0.00",
-        "paid_this_month": 0, "in_arrears": 0, "arrears": {"warn": 0, "serious": 0}, "undeclared_months": 1,
+        "members": 5, "collected": "0.00", "extra": "0.00", "paid_this_month": 0, "paid_up": 5,
+        "paid_up_rate": "100.00", "in_arrears": 0, "arrears": {"warn": 0, "serious": 0},
         "exempt": 0, "reliefs": {"reduction": 0, "exemption": 0},
     }
 
@@ -77,7 +77,7 @@ def test_arrears_grow_serious_by_july(branch):
 
 def test_records_link_to_the_dues_pages(branch):
     scope = Scope(branch, D(2026, 5, 20))
-    assert dues.SECTION.figure("collection_rate").records(scope, "") == f"/dues/?org={branch.pk}&year=2026"
+    assert dues.SECTION.figure("paid_up_rate").records(scope, "") == f"/dues/?org={branch.pk}&year=2026"
     assert dues.SECTION.figure("exempt").records(scope, "") == f"/dues/reliefs/?org={branch.pk}&status=approved"
 
 

@@ -163,7 +163,7 @@ def test_records_link_to_the_orglife_pages(branch):
 
 
 def test_whole_city_in_a_constant_number_of_queries(org, django_assert_max_num_queries):
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):
         answer = orglife.compute(Scope(org["city"], DEMO_TODAY))
     assert answer["study"]["members"] > 100
     assert answer["compliance"]["organizations"] > 10

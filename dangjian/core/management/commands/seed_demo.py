@@ -62,6 +62,9 @@ class Command(BaseCommand):
             from dangjian.coverage.demo import build_demo as build_coverage
 
             build_coverage(seed=seed)
+            from dangjian.reports.demo import build_demo as build_reports
+
+            build_reports()
         from dangjian.members.models import Member
 
         self.stdout.write(self.style.SUCCESS(

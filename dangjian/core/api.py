@@ -25,6 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from .access import can, has_any_scope, user_scope
+from .dates import FIRST_DAY
 
 
 def drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -229,4 +230,6 @@ class OrgDayQuerySerializer(serializers.Serializer):
         if value > timezone.localdate():
             raise serializers.ValidationError(gettext("The day %(value)s is still to come.")
                                               % {"value": value.isoformat()})
+        if value < FIRST_DAY:
+            raise serializers.ValidationError(gettext("Statistics start on %(day)s.") % {"day": FIRST_DAY.isoformat()})
         return value

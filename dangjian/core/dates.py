@@ -32,3 +32,7 @@ def parse_month(text) -> datetime.date | None:
     except ValueError:
         return None
     return month if 2000 <= month.year <= 2100 else None
+
+
+# The first day records and statistics are asked about (the Party's founding): earlier days are refused.
+FIRST_DAY = datetime.date(1921, 7, 1)

@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -64,15 +66,29 @@ def _year(request):
 @login_required
 @require_GET
 def meeting_list(request):
-    """Meetings of the chosen organization's subtree, upcoming first, then the latest held."""
+    """Meetings of the chosen organization's subtree, upcoming first, then the latest held.
+
+    Filters: ``kind`` (one or several, comma-separated), ``status``, ``from``/``to`` (days the meetings
+    began, local dates) and ``joint=1`` (also meetings held jointly with an organization of the subtree,
+    as the statistics count them)."""
     org = chosen_organization(request)
-    meetings = (Meeting.objects.restrict(request.user, "view").filter(organization__in=org.subtree().values("pk"))
-                .select_related("organization"))
+    subtree = org.subtree().values("pk")
+    held_here = Q(organization__in=subtree)
+    if request.GET.get("joint") == "1":
+        held_here |= Q(pk__in=Meeting.objects.filter(joint_organizations__in=subtree).values("pk"))
+    meetings = Meeting.objects.restrict(request.user, "view").filter(held_here).select_related("organization")
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
     if kind:
-        meetings = meetings.filter(kind=kind)
+        meetings = meetings.filter(kind__in=kind.split(","))
     if status:
         meetings = meetings.filter(status=status)
+    for param, lookup in (("from", "starts_at__date__gte"), ("to", "starts_at__date__lte")):
+        try:
+            day = parse_date(request.GET.get(param, ""))
+        except ValueError:  # a well-formed day that does not exist
+            day = None
+        if day:
+            meetings = meetings.filter(**{lookup: day})
     page = Paginator(meetings.order_by("-starts_at", "-id"), 30).get_page(request.GET.get("page"))
     return render(request, "orglife/list.html", {
         "nav": "meetings", "org": org, "page_obj": page, "kinds": MeetingKind.choices,

@@ -19,7 +19,6 @@ from rest_framework.response import Response
 
 from dangjian.core.access import covers, user_scope
 from dangjian.core.api import OrgDayQuerySerializer, RestrictedViewSet
-from dangjian.organizations.choices import OrgStatus
 from dangjian.organizations.models import Organization
 
 from .. import figures
@@ -97,6 +96,9 @@ class OverviewSerializer(serializers.Serializer):
 
     organization = OrganizationRefSerializer()
     date = serializers.DateField()
+    computed_at = serializers.DateTimeField(help_text=_(
+        "When the figures were computed: answers are kept until a record changes, and a kept answer may be "
+        "served while the new one is computed."))
     organizations = OrganizationsSerializer(required=False)
     members = MembersSerializer(required=False)
 
@@ -118,7 +120,10 @@ class BreakdownSerializer(serializers.Serializer):
     date = serializers.DateField()
     organization = OrganizationRefSerializer()
     value = serializers.JSONField(help_text=_("The figure for the whole subtree."))
-    children = BreakdownRowSerializer(many=True, help_text=_("The figure for each active child organization."))
+    itself = serializers.JSONField(allow_null=True, help_text=_(
+        "The figure over the organization's own records alone; null where the section cannot tell them apart."))
+    children = BreakdownRowSerializer(many=True, help_text=_("The figure for each child organization active on "
+                                                             "the day."))
 
 
 class FigureDefinitionSerializer(serializers.Serializer):
@@ -203,13 +208,13 @@ class BreakdownView(_OrgDayView):
             raise exceptions.ValidationError({"figure": gettext("Unknown figure %(path)s: see /api/v1/stats/figures/.")
                                               % {"path": path}}) from None
         path = f"{section.code}.{figure.code}"
-        children = Organization.objects.get_children(org).restrict(request.user, "view").filter(
-            status=OrgStatus.ACTIVE).order_by("path")
         rows = [{"organization": _ref(child), "value": figures.dig(figures.overview(child, on, [section.code]), path)}
-                for child in children]
+                for child, _name in figures.children_on(org, on, request.user)]
+        itself = (figures.dig(figures.overview(org, on, [section.code], direct=True), path)
+                  if section.direct else None)
         return Response({
             "figure": path, "label": str(figure.label), "date": on.isoformat(), "organization": _ref(org),
-            "value": figures.dig(figures.overview(org, on, [section.code]), path), "children": rows,
+            "value": figures.dig(figures.overview(org, on, [section.code]), path), "itself": itself, "children": rows,
         })
 
 

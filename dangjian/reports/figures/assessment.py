@@ -11,10 +11,7 @@ creation and closing times.
 """
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.assessment.choices import AssessmentStatus, SchemeKind
@@ -24,16 +21,10 @@ from .base import Figure, Scope, Section
 from .links import with_params
 
 
-def _span(scope: Scope) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(scope.year_start, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(scope.on + datetime.timedelta(days=1), datetime.time.min))
-    return start, end
-
-
 def latest_cycles(scope: Scope) -> dict[str, tuple[int, int, str, int]]:
     """Scheme code → (cycle id, year, scheme kind, scheme id) of the latest cycle of the scheme with a rating
     of a subtree organization approved by the end of the day (one query)."""
-    end = _span(scope)[1]
+    end = scope.span()[1]
     rows = (Assessment.objects.filter(scope.org_q(), status=AssessmentStatus.APPROVED, approved_at__lt=end)
             .values_list("cycle__scheme__code", "cycle_id", "cycle__year", "cycle__scheme__kind", "cycle__scheme_id")
             .distinct().order_by())
@@ -46,7 +37,7 @@ def latest_cycles(scope: Scope) -> dict[str, tuple[int, int, str, int]]:
 
 def ratings(scope: Scope) -> dict:
     """Approved ratings of the subtree's organizations in each scheme's latest cycle, by kind of scheme."""
-    end = _span(scope)[1]
+    end = scope.span()[1]
     latest = latest_cycles(scope)
     cycles = [cycle for cycle, _year, _kind, _scheme in latest.values()]
     schemes = [scheme for _cycle, _year, _kind, scheme in latest.values()]
@@ -87,7 +78,7 @@ def ratings(scope: Scope) -> dict:
 def rectification(scope: Scope) -> dict:
     """Rectification tasks of the subtree's organizations open at the end of the day (created, not yet
     closed), those of them past their deadline, and those closed from the first of the year to the day."""
-    start, end = _span(scope)
+    start, end = scope.span()
     open_q = Q(created_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
     return Rectification.objects.filter(scope.org_q()).aggregate(
         open=Count("pk", filter=open_q),

@@ -11,21 +11,26 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
 
-from dangjian.core.dates import add_years
+from dangjian.core.dates import FIRST_DAY, add_years  # noqa: F401 (FIRST_DAY: the statistics' first day)
+from dangjian.core.numbers import CENT
 from dangjian.core.rules import RuleBook, RuleMissing, ancestor_codes
 from dangjian.organizations.models import Organization, OrganizationVersion
-
-# No figure is asked for before the Party's founding; days earlier are refused where a day is read.
-FIRST_DAY = datetime.date(1921, 7, 1)
 
 
 def as_text(value) -> str | None:
     """A Decimal (a percentage, hours, an average) as the answers carry it: a string, None for none."""
     return None if value is None else str(value)
+
+
+def as_money(value) -> str:
+    """An amount of yuan as the answers carry it: a string with two decimals (nothing is 0.00)."""
+    return str(Decimal(value or 0).quantize(CENT))
 
 
 def valid_on(on: datetime.date, start: str = "valid_from", end: str = "valid_to") -> Q:
@@ -59,6 +64,13 @@ class Scope:
     def year_start(self) -> datetime.date:
         """The first day of the year of ``on``: flows (joined, left, held, paid) count from it."""
         return datetime.date(self.on.year, 1, 1)
+
+    def span(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The year to the day as aware moments: from the start of 1 January to the midnight after ``on``
+        (for records kept with a time)."""
+        def midnight(day):
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return midnight(self.year_start), midnight(self.on + datetime.timedelta(days=1))
 
     def with_root(self, root: Organization) -> Scope:
         """The same day over another organization's subtree (for breakdowns by organization)."""

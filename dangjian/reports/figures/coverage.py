@@ -16,12 +16,8 @@ from dangjian.coverage.choices import Coverage, FirmKind
 from dangjian.coverage.models import Building, Firm
 from dangjian.coverage.selectors import area_firms, coverage_counts, existing_on, ready_to_form
 
-from .base import Figure, Scope, Section
+from .base import Figure, Scope, Section, as_text
 from .links import with_params
-
-
-def _str(value):
-    return None if value is None else str(value)
 
 
 def compute(scope: Scope) -> dict:
@@ -35,8 +31,8 @@ def compute(scope: Scope) -> dict:
         "firms": counts["total"],
         "by_coverage": {code: counts[code] for code in Coverage.values},
         "by_kind": {code: by_kind.get(code, 0) for code in FirmKind.values},
-        "organized_rate": _str(counts["organized_rate"]),
-        "worked_rate": _str(counts["worked_rate"]),
+        "organized_rate": as_text(counts["organized_rate"]),
+        "worked_rate": as_text(counts["worked_rate"]),
         "buildings": buildings.count(),
         "firms_in_buildings": in_buildings,
         "ready_to_form": ready_to_form(area_firms(scope.root), scope.on, organization=scope.root).count(),

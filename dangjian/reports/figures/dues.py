@@ -20,19 +20,17 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.dates import add_months, month_start
-from dangjian.core.numbers import CENT, percent
+from dangjian.core.numbers import percent
 from dangjian.dues.choices import ReliefKind, ReliefStatus
 from dangjian.dues.models import DuesPayment, DuesRelief
 
-from .base import Figure, Scope, Section, as_text
+from .base import Figure, Scope, Section, as_money, as_text
 from .links import with_params
 from .members import on_roll
 
 ZERO = Decimal(0)
 
 
-def _money(value) -> str:
-    return str((value or ZERO).quantize(CENT))
 
 
 def collected(scope: Scope) -> dict:
@@ -103,8 +101,8 @@ def compute(scope: Scope) -> dict:
     paid_up = liable - owing_one
     return {
         "members": members,
-        "collected": _money(paid["paid"]),
-        "extra": _money(paid["extra"]),
+        "collected": as_money(paid["paid"]),
+        "extra": as_money(paid["extra"]),
         "paid_this_month": paid["this_month"],
         "paid_up": paid_up,
         "paid_up_rate": as_text(percent(paid_up, liable)),

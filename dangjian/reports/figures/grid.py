@@ -27,14 +27,12 @@ from dangjian.grid.indicators import Unit, period_counts
 from dangjian.grid.models import Grid, Household, RequestTransition, ServiceRequest
 from dangjian.grid.selectors_grids import patrol_coverage
 
-from .base import Figure, Scope, Section
+from .base import Figure, Scope, Section, as_text
 from .links import with_params
 
 STAFF_ROLES = (Role.GRID_LEADER, Role.GRID_WORKER)
 
 
-def _str(value):
-    return None if value is None else str(value)
 
 
 def day_end(on: datetime.date) -> datetime.datetime:
@@ -43,20 +41,16 @@ def day_end(on: datetime.date) -> datetime.datetime:
     return min(end, timezone.now()) if on >= timezone.localdate() else end
 
 
-def _span(scope: Scope) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(scope.year_start, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(scope.on + datetime.timedelta(days=1), datetime.time.min))
-    return start, end
 
 
 def grids_on(scope: Scope):
     """Active grids of the subtree's organizations set up by the end of the day."""
-    return Grid.objects.filter(scope.org_q(), active=True, created_at__lt=_span(scope)[1])
+    return Grid.objects.filter(scope.org_q(), active=True, created_at__lt=scope.span()[1])
 
 
 def structure(scope: Scope) -> dict:
     """Grids, households living in them and grid staff on the day (three queries)."""
-    end = _span(scope)[1]
+    end = scope.span()[1]
     grid_ids = list(grids_on(scope).values_list("pk", flat=True))
     households = Household.objects.filter(building__grid__in=grid_ids, active=True, created_at__lt=end).count()
     staff = dict(
@@ -76,7 +70,7 @@ def structure(scope: Scope) -> dict:
 def requests(scope: Scope) -> dict:
     """Requests filed from the first of the year to the day, by status at the end of the day, with
     those closed, escalated and overdue (one grouped query over the requests, one over the ratings)."""
-    start, end = _span(scope)
+    start, end = scope.span()
     until = day_end(scope.on)
     last = RequestTransition.objects.filter(request=OuterRef("pk"), at__lt=until).order_by("-at", "-id")
     steps = RequestTransition.objects.filter(request=OuterRef("pk"), at__gte=start, at__lt=until)
@@ -118,10 +112,10 @@ def indicators(scope: Scope) -> dict:
     return {
         "due": due,
         "closed_on_time": on_time,
-        "on_time_closure_rate": _str(percent(on_time, due)),
+        "on_time_closure_rate": as_text(percent(on_time, due)),
         "rated": rated,
         "satisfied": satisfied,
-        "satisfaction_rate": _str(percent(satisfied, rated)),
+        "satisfaction_rate": as_text(percent(satisfied, rated)),
     }
 
 
@@ -130,7 +124,7 @@ def patrols(scope: Scope, grid_ids: list[int]) -> dict:
     coverage = patrol_coverage(grid_ids=grid_ids, start=scope.on.replace(day=1), end=scope.on)
     visited = sum(v for v, _h in coverage.values())
     households = sum(h for _v, h in coverage.values())
-    return {"visited": visited, "households": households, "rate": _str(percent(visited, households))}
+    return {"visited": visited, "households": households, "rate": as_text(percent(visited, households))}
 
 
 def compute(scope: Scope) -> dict:

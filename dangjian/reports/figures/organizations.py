@@ -16,7 +16,7 @@ from dangjian.members.choices import Education, Gender
 from dangjian.organizations.choices import OrgStatus, OrgType, UnitKind
 from dangjian.organizations.models import LeadershipPost
 
-from .base import Figure, Scope, Section, valid_on
+from .base import Figure, Scope, Section, as_text, valid_on
 
 
 def _age(birth: datetime.date, on: datetime.date) -> int:
@@ -62,12 +62,10 @@ def secretaries(scope: Scope) -> dict:
         "women": sum(1 for _m, _b, gender, _e in rows if gender == Gender.FEMALE),
         "by_education": {code: by_education[code] for code in Education.values},
         "college_or_above": sum(by_education[code] for code in college),
-        "college_or_above_rate": _str(percent(sum(by_education[code] for code in college), len(rows))),
+        "college_or_above_rate": as_text(percent(sum(by_education[code] for code in college), len(rows))),
     }
 
 
-def _str(value):
-    return None if value is None else str(value)
 
 
 def compute(scope: Scope) -> dict:

@@ -30,7 +30,7 @@ from dangjian.orglife.models import Appraisal, AppraisalEntry, Meeting, StudyRec
 from dangjian.orglife.selectors import REQUIRED_KINDS, _Schedule
 from dangjian.recruitment.pipeline import codes_by_org
 
-from .base import Figure, Scope, Section
+from .base import Figure, Scope, Section, as_text
 from .links import with_params
 from .members import on_roll
 
@@ -39,8 +39,6 @@ from .members import on_roll
 COMMITTEE_SEATS = 3
 
 
-def _str(value):
-    return None if value is None else str(value)
 
 
 class _DaySchedule(_Schedule):
@@ -133,10 +131,10 @@ def compliance(scope: Scope) -> dict:
     return {
         "holders": {k: holders[k] for k in kinds},
         "compliant": {k: compliant[k] for k in kinds},
-        "rate": {k: _str(percent(compliant[k], holders[k])) for k in kinds},
+        "rate": {k: as_text(percent(compliant[k], holders[k])) for k in kinds},
         "organizations": total,
         "organizations_compliant": ok,
-        "organizations_rate": _str(percent(ok, total)),
+        "organizations_rate": as_text(percent(ok, total)),
     }
 
 
@@ -195,9 +193,9 @@ def study(scope: Scope) -> dict:
         "leaders": leaders.distinct().count(),
         "reached": reached,
         "short": members - reached,
-        "rate": _str(percent(reached, members)),
+        "rate": as_text(percent(reached, members)),
         "hours_total": str(total),
-        "average_hours": _str(average),
+        "average_hours": as_text(average),
     }
 
 
@@ -237,7 +235,10 @@ def _compliance_page(scope: Scope, key: str = "") -> str:
 
 
 def _meetings_page(scope: Scope, key: str = "") -> str:
-    return with_params("orglife:list", org=scope.root.pk, kind=key, status=MeetingStatus.RECORDED)
+    """The meeting list of the root's subtree: meetings recorded as held in the year to the day, joint
+    ones included (``key``: one kind or several, comma-separated)."""
+    return with_params("orglife:list", org=scope.root.pk, kind=key, status=MeetingStatus.RECORDED, joint=1,
+                       **{"from": scope.year_start.isoformat(), "to": scope.on.isoformat()})
 
 
 def _kind_page(kind):
@@ -299,7 +300,7 @@ SECTION = Section(
         Figure("life_meetings", _("Organizational life meetings held"),
                _("Organizational life meetings and special organizational life meetings (组织生活会) recorded as "
                  "held from the first of the year to the day."), _("Meeting records."),
-               records=_kind_page(MeetingKind.LIFE_MEETING)),
+               records=_kind_page(f"{MeetingKind.LIFE_MEETING},{MeetingKind.SPECIAL_LIFE_MEETING}")),
         Figure("study.members", _("Members counted for study hours"),
                _("Members on the roll of the subtree on the day (membership periods)."), _("Membership periods."),
                records=_study_page),

@@ -9,11 +9,7 @@ of record, whatever the size of the subtree.
 """
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.care.choices import CaseStatus
@@ -25,20 +21,8 @@ from dangjian.cobuilding.models import JointProject, MemberRegistration, Partner
 from dangjian.pairings.models import Pairing, PairingVisit
 from dangjian.wishes.models import Wish
 
-from .base import Figure, Scope, Section, valid_on
+from .base import Figure, Scope, Section, as_money, valid_on
 from .links import with_params
-
-CENT = Decimal("0.01")
-
-
-def _money(value) -> str:
-    return str(Decimal(value or 0).quantize(CENT))
-
-
-def _span(scope: Scope) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(scope.year_start, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(scope.on + datetime.timedelta(days=1), datetime.time.min))
-    return start, end
 
 
 def _days(scope: Scope, field: str) -> Q:
@@ -46,7 +30,7 @@ def _days(scope: Scope, field: str) -> Q:
 
 
 def wishes(scope: Scope) -> dict:
-    start, end = _span(scope)
+    start, end = scope.span()
     return Wish.objects.filter(scope.org_q()).aggregate(
         submitted=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
         fulfilled=Count("pk", filter=Q(fulfilled_at__gte=start, fulfilled_at__lt=end)),
@@ -57,12 +41,12 @@ def pairings(scope: Scope) -> dict:
     active = Pairing.objects.filter(scope.org_q(), valid_on(scope.on, "started_on", "ended_on")).count()
     visits = PairingVisit.objects.filter(scope.org_q("pairing__organization"), _days(scope, "visited_on")).aggregate(
         visits=Count("pk"), money=Sum("amount"))
-    return {"active": active, "visits": visits["visits"], "money_given": _money(visits["money"])}
+    return {"active": active, "visits": visits["visits"], "money_given": as_money(visits["money"])}
 
 
 def centres(scope: Scope) -> dict:
     by_kind = dict(
-        ServiceCentre.objects.filter(scope.org_q(), active=True, created_at__lt=_span(scope)[1])
+        ServiceCentre.objects.filter(scope.org_q(), active=True, created_at__lt=scope.span()[1])
         .values_list("kind").annotate(n=Count("pk")).order_by()
     )
     records = ServiceRecord.objects.filter(scope.org_q("centre__organization"), _days(scope, "served_on")).count()
@@ -94,7 +78,7 @@ def care(scope: Scope) -> dict:
         "hardship_opened": cases["opened"],
         "hardship_closed": cases["closed"],
         "support_given": support["n"],
-        "support_money": _money(support["money"]),
+        "support_money": as_money(support["money"]),
         "visits": visits,
     }
 

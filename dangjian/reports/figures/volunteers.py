@@ -8,12 +8,10 @@ sign-ups checked out of activities dated from the first of the year to the day.
 """
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, Sum, Value, When
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.volunteers.choices import ActivityStatus, SignUpStatus, TeamKind
@@ -21,10 +19,6 @@ from dangjian.volunteers.models import SignUp, Volunteer, VolunteerActivity, Vol
 
 from .base import Figure, Scope, Section
 from .links import with_params
-
-
-def _day_end(on: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min))
 
 
 def _person():
@@ -38,7 +32,7 @@ def _person():
 
 def compute(scope: Scope) -> dict:
     teams = dict(
-        VolunteerTeam.objects.filter(scope.org_q(), active=True, created_at__lt=_day_end(scope.on))
+        VolunteerTeam.objects.filter(scope.org_q(), active=True, created_at__lt=scope.span()[1])
         .values_list("kind").annotate(n=Count("pk")).order_by()
     )
     volunteers = Volunteer.objects.filter(scope.org_q("team__organization"), active=True, team__active=True,

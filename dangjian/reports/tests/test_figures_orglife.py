@@ -156,10 +156,11 @@ def test_records_link_to_the_orglife_pages(branch):
     assert section.figure("study.rate").records(scope, "") == f"/orglife/study/?org={branch.pk}&year=2026"
     assert section.figure("compliance.rate").records(scope, "theme_day") == \
         f"/orglife/compliance/?org={branch.pk}&year=2026"
+    held = "status=recorded&joint=1&from=2026-01-01&to=2026-04-15"
     assert section.figure("meetings_by_kind").records(scope, "theme_day") == \
-        f"/orglife/meetings/?org={branch.pk}&kind=theme_day&status=recorded"
+        f"/orglife/meetings/?org={branch.pk}&kind=theme_day&{held}"
     assert section.figure("theme_days").records(scope, "") == \
-        f"/orglife/meetings/?org={branch.pk}&kind=theme_day&status=recorded"
+        f"/orglife/meetings/?org={branch.pk}&kind=theme_day&{held}"
 
 
 def test_whole_city_in_a_constant_number_of_queries(org, django_assert_max_num_queries):
@@ -181,3 +182,16 @@ def test_every_figure_is_in_the_answer(code, branch):
         assert figure.unit in {"count", "percent", "hours", "yuan", "years", "score"}
         if figure.keys:
             assert set(value) <= set(figure.keys()), figure.code
+
+
+def test_meeting_links_list_as_many_meetings_as_counted(branch, client_for, org):
+    """The meeting list behind 'meetings held' shows the meetings of the year to the day, joint ones too."""
+    from dangjian.reports.figures import BY_CODE
+
+    scope = Scope(org["community"], D(2026, 7, 15))
+    answer = orglife.compute(scope)
+    client = client_for("community")
+    for code, value in (("meetings_total", answer["meetings_total"]), ("life_meetings", answer["life_meetings"]),
+                        ("theme_days", answer["theme_days"])):
+        url = BY_CODE["orglife"].figure(code).records(scope, "")
+        assert client.get(url).context["page_obj"].paginator.count == value, code

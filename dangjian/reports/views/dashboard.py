@@ -17,27 +17,29 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from dangjian.coverage.views.common import day_param
 from dangjian.organizations.choosing import chosen_subtree_organization
-from dangjian.organizations.selectors import children_of, visible_ancestors
+from dangjian.organizations.selectors import visible_ancestors
 
 from .. import figures
 from ..figures import members as member_figures
 from ..figures.base import Figure, Scope, Section
 from ..figures.links import with_params
 
-# Units whose values add up over organizations: the row of the organization itself is the total
-# less the children's sum. Percentages, averages and scores do not add up.
-ADDITIVE = {"count", "hours", "yuan"}
-
 
 def as_of(request) -> tuple[datetime.date, str | None]:
-    """The day of ``?date=`` (today when absent); today and a message in Chinese for a bad or future day."""
-    return day_param(request, "date", default=timezone.localdate(), allow_future=False)
+    """The day of ``?date=`` (today when absent); today and a message in Chinese for a bad or future
+    day, or a day before the first the statistics answer for."""
+    today = timezone.localdate()
+    day, error = day_param(request, "date", default=today, allow_future=False)
+    if day < figures.FIRST_DAY:
+        return today, _("Statistics start on %(day)s.") % {"day": figures.FIRST_DAY.isoformat()}
+    return day, error
 
 
 def number(value) -> Decimal | None:
@@ -166,14 +168,15 @@ def report_links() -> list[dict]:
 
 
 def level_context(request, org, on: datetime.date) -> dict:
-    """The heading of a level: breadcrumbs of the visible ancestors and the visible active children."""
+    """The heading of a level: breadcrumbs of the visible ancestors, and the children the user sees
+    that were active under the organization on the day."""
     today = timezone.localdate()
     ancestors = visible_ancestors(org, request.user)
-    children = children_of(org, request.user)
+    children = figures.children_on(org, on, request.user)
     return {
         "org": org, "on": on, "today": today, "date_param": "" if on == today else on.isoformat(),
         "ancestors": [{"org": a, "url": dashboard_url(a, on, today)} for a in ancestors],
-        "children": [{"org": c, "url": dashboard_url(c, on, today)} for c in children],
+        "children": [{"org": c, "name": name, "url": dashboard_url(c, on, today)} for c, name in children],
     }
 
 
@@ -193,6 +196,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         **level_context(request, org, on), "nav": "reports", "error": error, "sections": sections,
         "last_on": last_scope.on, "charts": charts, "links": report_links(),
+        "computed_at": parse_datetime(answer.get("computed_at") or ""),
         "chart_texts": {"save": _("Save as image"), "now": _("On the day"), "last": _("A year before")},
     })
 
@@ -229,19 +233,15 @@ def figure(request, path: str):
     rows = []
     for child in level["children"]:
         answer = figures.overview(child["org"], on, [section.code]).get(section.code) or {}
-        value = figures.dig(answer, fig.code)
-        rows.append({"org": child["org"], "url": with_params_path("reports:figure", [path], org=child["org"].pk,
-                                                                    date=level["date_param"]),
-                     "cells": cells(value, scope.with_root(child["org"]))})
+        rows.append({"org": child["org"], "name": child["name"],
+                     "url": with_params_path("reports:figure", [path], org=child["org"].pk, date=level["date_param"]),
+                     "cells": cells(figures.dig(answer, fig.code), scope.with_root(child["org"]))})
     itself = None
-    if fig.unit in ADDITIVE and rows:
-        rest = []
-        for index, code in enumerate(columns):
-            whole = number(total.get(code) if is_dict else total) or Decimal(0)
-            parts = sum((number(r["cells"][index]["value"]) or Decimal(0) for r in rows), Decimal(0))
-            rest.append(whole - parts)
-        if any(rest):
-            itself = [{"shown": show(int(v) if fig.unit == "count" else v, fig.unit)} for v in rest]
+    if rows and section.direct:  # the organization's own records, computed over it alone
+        own = figures.dig(figures.overview(org, on, [section.code], direct=True).get(section.code) or {}, fig.code)
+        values = own.values() if isinstance(own, dict) else [own]
+        if any(number(v) for v in values):
+            itself = cells(own, None)
     return render(request, "reports/figure.html", {
         **level, "nav": "reports", "error": error, "section": section, "figure": fig, "path": path,
         "columns": column_heads, "rows": rows, "itself": itself, "total": cells(total, scope),

@@ -2,7 +2,7 @@
 for each committee's subtree, kept as a :class:`~.models.MonthlySummary` and sent to the
 organization's organizers and secretaries (in-app and e-mail, by the configured channels).
 
-The figures are read from the statistics layer (``figures.compute``). A stock (members on the
+The figures are read from the statistics layer through its cache (``figures.overview``). A stock (members on the
 roll, study completion) is its value on the month's last day; a flow of the month (admitted, left,
 meetings held, dues collected, requests filed and closed, volunteer hours) is the year-to-date
 figure on the month's last day less the one on the last day of the month before (in January,
@@ -32,7 +32,7 @@ from dangjian.organizations.choices import OrgStatus
 from dangjian.organizations.models import Organization
 
 from . import figures as stats
-from .figures.base import Scope
+from .formatting import format_value, number
 from .models import MonthlySummary
 
 logger = logging.getLogger(__name__)
@@ -71,18 +71,6 @@ def month_end(month: datetime.date) -> datetime.date:
     return add_months(month_start(month), 1) - datetime.timedelta(days=1)
 
 
-def _number(value) -> Decimal | None:
-    """A figure's value as a Decimal; a breakdown (code → count) counts as its total."""
-    if isinstance(value, dict):
-        return Decimal(sum(n for n in value.values() if isinstance(n, int)))
-    if value is None or isinstance(value, list):
-        return None
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        return None
-
-
 def _out(value: Decimal | None, unit: str):
     """A computed value in the convention of the statistics: ints for counts, strings of decimals else."""
     if value is None:
@@ -95,10 +83,10 @@ def _out(value: Decimal | None, unit: str):
 def _month_value(answers: dict, path: str, day: datetime.date, flow: bool):
     """The figure at ``path`` for the month ending on ``day`` (flows: this day's year to date less the
     month before's, unless the month is January)."""
-    value = _number(stats.dig(answers[day], path))
+    value = number(stats.dig(answers[day], path))
     if not flow or value is None or day.month == 1:
         return value
-    before = _number(stats.dig(answers[month_start(day) - datetime.timedelta(days=1)], path))
+    before = number(stats.dig(answers[month_start(day) - datetime.timedelta(days=1)], path))
     return None if before is None else value - before
 
 
@@ -110,7 +98,8 @@ def summary_figures(organization: Organization, month: datetime.date) -> dict:
     previous_end = month - datetime.timedelta(days=1)
     days = [end, previous_end, month_start(previous_end) - datetime.timedelta(days=1)]
     sections = sorted({key.path.split(".")[0] for key in KEY_FIGURES})
-    answers = {day: stats.compute(Scope(organization, day), sections) for day in days}
+    # Through the statistics cache: the month before's days were read for last month's summary.
+    answers = {day: stats.overview(organization, day, sections, fresh=True) for day in days}
     rows = []
     for key in KEY_FIGURES:
         value = _month_value(answers, key.path, end, key.flow)
@@ -151,24 +140,12 @@ def summary_text(summary: MonthlySummary) -> str:
     return "\n".join(lines)
 
 
-def format_value(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "percent":
-        return f"{value}%"
-    if unit == "yuan":
-        return _("%(value)s yuan") % {"value": value}
-    if unit == "hours":
-        return _("%(value)s hours") % {"value": value}
-    return str(value)
-
-
 def _signed(value, unit: str) -> str:
-    if value is None:
+    amount = number(value)
+    if amount is None:
         return ""
-    number = Decimal(str(value))
     text = format_value(value, unit) if unit != "percent" else _("%(value)s points") % {"value": value}
-    return f"+{text}" if number > 0 else text
+    return f"+{text}" if amount > 0 else text
 
 
 def figure_rows(summary: MonthlySummary) -> list[dict]:
@@ -178,13 +155,14 @@ def figure_rows(summary: MonthlySummary) -> list[dict]:
         key = BY_CODE.get(row.get("code"))
         unit = row.get("unit", "count")
         change = row.get("change")
+        amount = number(change)
         rows.append({
             **row,
             "label": str(key.label) if key else row.get("code"),
             "display": format_value(row.get("value"), unit),
             "previous_display": format_value(row.get("previous"), unit),
             "change_display": _signed(change, unit),
-            "direction": "" if change in (None, 0, "0.00") else ("up" if Decimal(str(change)) > 0 else "down"),
+            "direction": "" if not amount else ("up" if amount > 0 else "down"),
         })
     return rows
 

@@ -6,7 +6,8 @@ The files, in the order of the zip:
 
 - ``00-封面和目录.docx``: organization, period, who asked for it and when, the files, and the key
   figures of the subtree at the period's end (``figures.compute``);
-- ``01-三会一课登记.xlsx``: the meetings recorded in the period, with attendance counts;
+- ``01-三会一课登记.xlsx``: the meetings recorded in the period, with attendance counts: those of the
+  subtree's organizations and those held jointly with one (as the figures count them);
 - ``02-会议记录.docx``: each of those meetings' records (the orglife meeting record);
 - ``03-学习学时.xlsx``: the members on the roll at the period's end with their study hours in the
   period by source, and the hours of the year against the year's target;
@@ -15,9 +16,11 @@ The files, in the order of the zip:
 - ``05-活动记录.xlsx``: theme days, volunteer activities, wishes fulfilled and co-building projects;
 - ``06-评星定级.xlsx``: the assessment results of the subtree's organizations approved in the period.
 
-Every query reads one part (or one organization of the dues ledger) at a time; no query is run per
-member. Personal data is limited to names. File contents are written in the file language
-(Chinese) through gettext, as the platform's other files are.
+Every query reads one part (the dues: one year) for the whole subtree at once; no query is run per
+member or per organization, so a street's pack takes the queries of a branch's. The requester's
+right to export the organization is checked again when the pack is written. Personal data is
+limited to names. File contents are written in the file language (Chinese) through gettext, as the
+platform's other files are.
 """
 from __future__ import annotations
 
@@ -44,7 +47,8 @@ from dangjian.core.spreadsheets import FILE_LANGUAGE
 from dangjian.organizations.models import Organization
 
 from . import figures as stats
-from .figures.base import Scope
+from .figures.base import FIRST_DAY, Scope
+from .formatting import format_value
 
 # The longest period a pack covers (its dues part holds one ledger per year).
 MAX_YEARS = 3
@@ -70,7 +74,11 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def check_period(start: datetime.date, end: datetime.date, *, today: datetime.date) -> None:
-    """Refuse a period that ends before it starts, lies in the future or is longer than :data:`MAX_YEARS`."""
+    """Refuse a period that ends before it starts, starts before :data:`~.figures.base.FIRST_DAY`, lies in
+    the future or is longer than :data:`MAX_YEARS`."""
+    if start < FIRST_DAY:
+        raise ValidationError({"date_from": _("The period cannot start before %(day)s.")
+                               % {"day": FIRST_DAY.isoformat()}})
     if end < start:
         raise ValidationError({"date_to": _("The end of the period cannot be before its start.")})
     if end > today:
@@ -181,14 +189,22 @@ class Pack:
 
     # -- meetings ----------------------------------------------------------------------------
 
-    def meetings(self):
-        from dangjian.orglife.choices import AttendanceStatus, MeetingStatus
+    def held(self):
+        """Meetings recorded as held in the period by an organization of the subtree, or held jointly with
+        one (as the figures count them: ``figures.orglife.held_meetings``)."""
+        from dangjian.orglife.choices import MeetingStatus
         from dangjian.orglife.models import Meeting
 
         low, high = _bounds(self.start, self.end)
-        return (Meeting.objects.filter(self.scope.org_q(), status=MeetingStatus.RECORDED, starts_at__gte=low,
-                                       starts_at__lt=high)
-                .select_related("organization", "host").order_by("starts_at", "id")
+        joint = Meeting.objects.filter(self.scope.org_q("joint_organizations")).values("pk")
+        return Meeting.objects.filter(self.scope.org_q() | Q(pk__in=joint), status=MeetingStatus.RECORDED,
+                                      starts_at__gte=low, starts_at__lt=high)
+
+    def meetings(self):
+        from dangjian.orglife.choices import AttendanceStatus
+
+        return (self.held().select_related("organization", "host").order_by("starts_at", "id")
+                .prefetch_related(Prefetch("joint_organizations", queryset=Organization.objects.order_by("path")))
                 .annotate(n_invited=Count("attendances"),
                           n_present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
                           n_leave=Count("attendances", filter=Q(attendances__status=AttendanceStatus.LEAVE)),
@@ -200,11 +216,13 @@ class Pack:
         meetings = list(self.meetings())
         workbook = Workbook(write_only=True)
         headers = [_("Date"), _("Organization"), _("Kind"), _("Topic"), _("Place"), _("Host"), _("Invited"),
-                   _("Present"), _("On leave"), _("Absent"), _("Minutes recorded")]
+                   _("Present"), _("On leave"), _("Absent"), _("Minutes recorded"), _("Held jointly with")]
         rows = ([_day(m.starts_at), m.organization.name, MeetingKind(m.kind).label, m.topic,
                  m.place or (_("held online") if m.online else ""), m.host.name if m.host else "", m.n_invited,
-                 m.n_present, m.n_leave, m.n_absent, _yes(bool(m.minutes.strip()))] for m in meetings)
-        self.counts["meetings"] = _sheet(workbook, _("Meetings"), headers, rows, [12, 28, 18, 30, 20, 10, 8, 8, 8, 8, 10])
+                 m.n_present, m.n_leave, m.n_absent, _yes(bool(m.minutes.strip())),
+                 "、".join(o.name for o in m.joint_organizations.all())] for m in meetings)
+        self.counts["meetings"] = _sheet(workbook, _("Meetings"), headers, rows,
+                                         [12, 28, 18, 30, 20, 10, 8, 8, 8, 8, 10, 30])
         self.files[FILES["meetings"]] = _workbook_bytes(workbook)
         return [m.pk for m in meetings]
 
@@ -268,8 +286,10 @@ class Pack:
     # -- dues --------------------------------------------------------------------------------
 
     def write_dues(self, low: float, high: float) -> None:
+        """Each year of the period: the subtree ledger (a line per organization) and each member's months
+        as the organizations' branch ledgers show them, read for the whole subtree at once."""
         from dangjian.dues.choices import CellState
-        from dangjian.dues.selectors import branch_ledger, subtree_ledger
+        from dangjian.dues.selectors import subtree_ledger
 
         workbook = Workbook(write_only=True)
         years = list(range(self.start.year, self.end.year + 1))
@@ -279,26 +299,17 @@ class Pack:
                           *[_("Month %(month)d") % {"month": n} for n in range(1, 13)],
                           _("Due (yuan)"), _("Paid (yuan)"), _("Voluntary extra (yuan)")]
         summary, detail = [], []
-        total_steps = 0
-        ledgers = []
-        for year in years:
+        for index, year in enumerate(years, start=1):
             as_of = min(self.end, datetime.date(year, 12, 31))
             ledger = subtree_ledger(self.organization, year, as_of=as_of)
-            ledgers.append((year, as_of, ledger))
-            total_steps += len(ledger.rows)
             for r in [*ledger.rows, ledger.total]:
                 name = r.organization.name if r is not ledger.total else _("Total")
                 summary.append([year, name, r.members, r.due, r.paid, r.extra, r.rate if r.rate is not None else ""])
-        done = 0
-        for year, as_of, ledger in ledgers:
-            for line in ledger.rows:
-                branch = branch_ledger(line.organization, year, as_of=as_of)
-                for row in branch.rows:
-                    name = row.member.name if row.current else f"{row.member.name}（{_('left')}）"
-                    cells = [(c.paid + c.extra) if c.state == CellState.PAID and c.counted else "" for c in row.cells]
-                    detail.append([year, line.organization.name, name, *cells, row.due, row.paid, row.extra])
-                done += 1
-                self.progress(low + (high - low) * done / max(total_steps, 1))
+            for organization, row in branch_ledger_rows([line.organization for line in ledger.rows], year, as_of):
+                name = row.member.name if row.current else f"{row.member.name}（{_('left')}）"
+                cells = [(c.paid + c.extra) if c.state == CellState.PAID and c.counted else "" for c in row.cells]
+                detail.append([year, organization.name, name, *cells, row.due, row.paid, row.extra])
+            self.progress(low + (high - low) * index / len(years))
         _sheet(workbook, _("Dues by organization"), summary_headers, summary, [8, 30, 8, 12, 12, 12, 10])
         self.counts["dues"] = _sheet(workbook, _("Dues by member"), detail_headers, detail,
                                      [8, 28, 10, *[9] * 12, 11, 11, 11])
@@ -308,8 +319,7 @@ class Pack:
 
     def write_activities(self) -> None:
         from dangjian.cobuilding.models import JointProject
-        from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
-        from dangjian.orglife.models import Meeting
+        from dangjian.orglife.choices import AttendanceStatus, MeetingKind
         from dangjian.volunteers.choices import ActivityStatus
         from dangjian.volunteers.models import VolunteerActivity
         from dangjian.wishes.models import Wish
@@ -319,8 +329,7 @@ class Pack:
         workbook = Workbook(write_only=True)
         count = 0
 
-        theme_days = (Meeting.objects.filter(org_q(), kind=MeetingKind.THEME_DAY, status=MeetingStatus.RECORDED,
-                                             starts_at__gte=low, starts_at__lt=high)
+        theme_days = (self.held().filter(kind=MeetingKind.THEME_DAY)
                       .select_related("organization").order_by("starts_at", "id")
                       .annotate(n_present=Count("attendances",
                                                 filter=Q(attendances__status=AttendanceStatus.PRESENT))))
@@ -435,23 +444,92 @@ class Pack:
         self.files[FILES["cover"]] = writer.bytes()
 
 
-def format_value(value, unit: str) -> str:
-    """A figure's value as written in a document: 66.67%, 1234.50元, 12.5小时."""
-    if unit == "percent":
-        return _("%(value)s%%") % {"value": value}
-    if unit == "yuan":
-        return _("%(value)s yuan") % {"value": value}
-    if unit == "hours":
-        return _("%(value)s hours") % {"value": value}
-    if unit == "years":
-        return _("%(value)s years") % {"value": value}
-    return str(value)
+def _by_name(member) -> tuple:
+    return member.name_pinyin, member.pk
+
+
+def branch_ledger_rows(organizations: list[Organization], year: int, as_of: datetime.date):
+    """(organization, row) of the branch ledgers (``dues.selectors.branch_ledger``) of ``organizations``
+    for ``year``, in their order, with the same rows and totals, read in a fixed number of queries
+    whatever the number of organizations: every member on the roll of one of them, and those who have
+    left one but paid there that year."""
+    from dangjian.dues.calculation import DuesRules
+    from dangjian.dues.models import DuesPayment
+    from dangjian.dues.selectors import (
+        PAYMENT_FIELDS,
+        LedgerRow,
+        MemberDues,
+        _cells,
+        _members_with_last_paid,
+        _total_row,
+    )
+    from dangjian.members.choices import ON_ROLL
+    from dangjian.members.models import Member
+
+    if not organizations:
+        return
+    org_ids = [o.pk for o in organizations]
+    rules = DuesRules()
+    members = Member.objects.filter(organization__in=org_ids, status__in=ON_ROLL)
+    current: dict[int, list] = defaultdict(list)
+    # In the members' order (a grouped query is not ordered by the model's ordering).
+    for member in sorted(_members_with_last_paid(members, as_of), key=_by_name):
+        current[member.organization_id].append(member)
+    current_ids = {m.pk: org_id for org_id, rows in current.items() for m in rows}
+    payments = list(DuesPayment.objects.filter(month__year=year).order_by()
+                    .filter(Q(member__in=members.values("pk")) | Q(organization__in=org_ids))
+                    .values_list(*PAYMENT_FIELDS, named=True))
+    by_member: dict[int, dict] = defaultdict(dict)
+    for p in payments:
+        by_member[p.member_id][p.month] = p
+    # Who paid at one of them that year without being on its roll now: its former members.
+    known = set(org_ids)
+    former_at: dict[int, set[int]] = defaultdict(set)  # member → organizations
+    for p in payments:
+        if p.organization_id in known and current_ids.get(p.member_id) != p.organization_id:
+            former_at[p.member_id].add(p.organization_id)
+    former: dict[int, list] = defaultdict(list)
+    if former_at:
+        for member in (Member.objects.filter(pk__in=list(former_at)).without_protected()
+                       .select_related("organization").order_by("name_pinyin", "id")):
+            for org_id in former_at[member.pk]:
+                former[org_id].append(member)
+    data = MemberDues(members, rules=rules)
+    elsewhere = {p.organization_id for p in payments}
+    names = dict(Organization.objects.filter(pk__in=elsewhere).values_list("pk", "name")) if elsewhere else {}
+    for organization in organizations:
+        for member in current.get(organization.pk, ()):
+            cells, _used = _cells(member, year, as_of, data, by_member.get(member.pk, {}), current=True,
+                                  own_org_id=organization.pk, org_names=names)
+            yield organization, _total_row(LedgerRow(member, cells, None, True))
+        for member in former.get(organization.pk, ()):
+            mine = {m: p for m, p in by_member.get(member.pk, {}).items() if p.organization_id == organization.pk}
+            cells, _used = _cells(member, year, as_of, data, mine, current=False, own_org_id=organization.pk,
+                                  org_names=names)
+            yield organization, _total_row(LedgerRow(member, cells, None, False))
+
+
+class PackRefused(PermissionDenied):
+    """The requester may no longer export the records of the pack's organization."""
+
+
+def check_requester(export: Export, organization: Organization) -> None:
+    """Refuse to write the pack when its requester may no longer ``export`` in ``organization``."""
+    from dangjian.accounts.models import User
+
+    # Read afresh: a user object keeps the scope it computed once.
+    requester = User.objects.filter(pk=export.requested_by_id).first() if export.requested_by_id else None
+    if requester is None or not requester.is_active or not can(requester, "export", organization):
+        raise PackRefused(_("The pack was not prepared: its requester may no longer export the records of "
+                            "%(organization)s.") % {"organization": organization.name})
 
 
 def write_pack(export: Export, target) -> int:
-    """Write the zip of ``export`` to ``target``; the number of records in it."""
+    """Write the zip of ``export`` to ``target``; the number of records in it. The requester's right to
+    export the organization is checked again before the work starts and before the file is written."""
     with translation.override(FILE_LANGUAGE):
         pack = Pack(export)
+        check_requester(export, pack.organization)
         pack.progress(1)
         ids = pack.write_meetings()
         pack.progress(8)
@@ -465,6 +543,7 @@ def write_pack(export: Export, target) -> int:
         pack.progress(92)
         pack.write_cover()
         pack.progress(98)
+        check_requester(export, pack.organization)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in FILES.values():
                 archive.writestr(name, pack.files[name])

@@ -65,10 +65,12 @@ def compute(scope: Scope, sections=None) -> dict:
     return {section.code: _section(section, scope) for section in chosen}
 
 
-def overview(root: Organization, on: datetime.date, sections=None, *, direct: bool = False) -> dict:
+def overview(root: Organization, on: datetime.date, sections=None, *, direct: bool = False,
+             fresh: bool = False) -> dict:
     """Every figure (or those of ``sections``) for ``root``'s subtree on ``on`` (``direct``: the
     organization alone), with ``computed_at``: from the statistics cache when nothing has changed
-    since; else the latest answer while a background task computes the new one; else computed now."""
+    since; else (unless ``fresh`` is asked for: documents that are kept or handed in) the latest
+    answer while a background task computes the new one; else computed now."""
     from .. import cache
 
     codes = tuple(sections) if sections else tuple(BY_CODE)
@@ -76,7 +78,7 @@ def overview(root: Organization, on: datetime.date, sections=None, *, direct: bo
     answer = cache.current(parts)
     if answer is not None:
         return answer
-    answer = cache.latest(parts)
+    answer = None if fresh else cache.latest(parts)
     if answer is None:
         return refresh(root, on, codes, direct=direct)
     if cache.claim_refresh(parts):

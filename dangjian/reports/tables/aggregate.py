@@ -138,7 +138,7 @@ def column_value(column: dict, answer: dict, *, key: str | None = None, scope: S
 
 def direct_answer(organization: Organization, on: datetime.date, sections: list[str]) -> dict:
     """The sections over the organization alone (the row 直属)."""
-    return figures.overview(organization, on, sections, direct=True)
+    return figures.overview(organization, on, sections, direct=True, fresh=True)
 
 
 def _row_cells(spec, answer, scope=None, key=None):
@@ -172,13 +172,13 @@ def build(spec: dict, organization: Organization, on: datetime.date) -> Aggregat
     table = AggregateTable(spec, organization, on, header)
     table.header[0][0].text = table.row_heading
     scope = Scope(organization, on)
-    total = figures.overview(organization, on, sections)
+    total = figures.overview(organization, on, sections, fresh=True)
     rows = spec["rows"]
     if rows == "self":
         table.rows.append(Row(organization.display_name, "self", _row_cells(spec, total, scope), organization))
     elif rows == "children":
         for child, name in figures.children_on(organization, on):
-            answer = figures.overview(child, on, sections)
+            answer = figures.overview(child, on, sections, fresh=True)
             table.rows.append(Row(name, "child", _row_cells(spec, answer, Scope(child, on)), child))
         direct = _row_cells(spec, direct_answer(organization, on, sections))
         if _holds_anything(direct):

@@ -141,3 +141,73 @@ def test_pages_show_the_summaries_the_user_oversees(tree, org, client_for, perso
     assert client_for("member").get("/reports/monthly/").status_code == 403
     city = client_for("city").get("/reports/monthly/", {"org": tree.x.pk})
     assert list(city.context["page_obj"]) == [other]
+
+
+def test_the_month_before_comes_from_the_statistics_cache(tree, settings, monkeypatch):
+    """March's summary computes 31 March, 28 February and 31 January; April's then computes 30 April only."""
+    from django.core.cache import caches
+
+    from dangjian.reports import figures
+
+    settings.CACHES = {**settings.CACHES,
+                       "stats": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "monthly"}}
+    caches["stats"].clear()
+    computed = []
+    real = figures.compute
+
+    def counting(scope, sections=None):
+        computed.append(scope.on)
+        return real(scope, sections)
+
+    monkeypatch.setattr(figures, "compute", counting)
+    try:
+        assert figures_of(summary_figures(tree.x, D(2026, 3, 1)))["members"] == (5, 6, -1)
+        assert computed == [D(2026, 3, 31), D(2026, 2, 28), D(2026, 1, 31)]
+        computed.clear()
+        april = figures_of(summary_figures(tree.x, D(2026, 4, 1)))
+        assert computed == [D(2026, 4, 30)]
+        assert april["members"] == (4, 5, -1) and april["left"] == (0, 1, -1)
+    finally:
+        caches["stats"].clear()
+
+
+def test_values_are_written_with_their_units():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from dangjian.reports.formatting import format_value, number
+
+    with translation.override("en"):
+        assert format_value(None, "percent") == "—"
+        assert format_value(12, "count") == "12"
+        assert format_value("66.67", "percent") == "66.67%"
+        assert format_value("1234.50", "yuan") == "1234.50 yuan"
+        assert format_value("12.5", "hours") == "12.5 hours"
+        assert format_value("45.2", "years") == "45.2 years"
+        assert format_value("87.50", "score") == "87.50"
+    assert number("1234.50") == Decimal("1234.50") and number(7) == Decimal(7)
+    assert number({"male": 3, "female": 4}) == Decimal(7)  # a breakdown counts as its total
+    assert number(None) is None and number(True) is None and number([1]) is None and number("n/a") is None
+
+
+def test_summary_rows_show_the_change_with_its_sign(tree):
+    from django.utils import translation
+
+    from dangjian.reports.monthly import figure_rows
+
+    summary = MonthlySummary(organization=tree.x, month=D(2026, 3, 1), figures={"on": "2026-03-31", "figures": [
+        {"code": "members", "unit": "count", "value": 5, "previous": 6, "change": -1},
+        {"code": "dues", "unit": "yuan", "value": "30.00", "previous": None, "change": None},
+        {"code": "study", "unit": "percent", "value": "50.00", "previous": "40.00", "change": "10.00"},
+        {"code": "admitted", "unit": "count", "value": 0, "previous": 0, "change": 0},
+    ]})
+    with translation.override("en"):
+        rows = {r["code"]: r for r in figure_rows(summary)}
+    assert (rows["members"]["display"], rows["members"]["change_display"], rows["members"]["direction"]) == \
+        ("5", "-1", "down")
+    assert (rows["dues"]["display"], rows["dues"]["previous_display"], rows["dues"]["change_display"],
+            rows["dues"]["direction"]) == ("30.00 yuan", "—", "", "")
+    assert (rows["study"]["display"], rows["study"]["change_display"], rows["study"]["direction"]) == \
+        ("50.00%", "+10.00 points", "up")
+    assert (rows["admitted"]["change_display"], rows["admitted"]["direction"]) == ("0", "")

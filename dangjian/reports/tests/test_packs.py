@@ -145,3 +145,203 @@ def test_pages_request_poll_and_download(personas, org, media, client_for, djang
     sibling = client_for("sibling")
     assert sibling.get(f"/reports/packs/{pack.pk}/status/").status_code == 404
     assert sibling.get(f"/reports/packs/{pack.pk}/download/").status_code == 404
+
+
+def make_export(user, organization, start, end, **extra):
+    return Export.objects.create(requested_by=user, kind=Export.Kind.INSPECTION_PACK,
+                                 params={"org": organization.pk, "from": start.isoformat(), "to": end.isoformat()},
+                                 **extra)
+
+
+def dues_detail(pack):
+    from django.utils import translation
+
+    from dangjian.core.spreadsheets import FILE_LANGUAGE
+
+    with translation.override(FILE_LANGUAGE):
+        pack.write_dues(45, 80)
+    book = openpyxl.load_workbook(io.BytesIO(pack.files[FILES["dues"]]))
+    return [list(r) for r in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
+
+
+def dues_paid(organization, member, month, paid="30.00", extra="0"):
+    from dangjian.dues.services import payments_record
+
+    payments_record(actor=None, organization=organization, month=month,
+                    entries=[{"member": member, "amount_paid": paid, "extra": extra,
+                              "paid_on": month + datetime.timedelta(days=4)}])
+
+
+def test_dues_part_reads_the_subtree_in_the_same_queries_for_a_branch_and_a_street(personas, org):
+    """The per-member sheet holds each organization's branch ledger (a member who moved shows at both),
+    read in the same number of queries for one branch as for the street's many organizations."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from dangjian.core.spreadsheets import FILE_LANGUAGE
+    from dangjian.dues.choices import CellState, DuesBasis
+    from dangjian.dues.models import DuesDeclaration
+    from dangjian.dues.selectors import branch_ledger, subtree_ledger
+    from dangjian.members.models import Member
+    from dangjian.reports.packs import Pack
+
+    branch, sibling = org["branch"], org["sibling"]
+    stayer, mover = Member.objects.filter(organization=branch, status="full").order_by("pk")[:2]
+    for member in (stayer, mover):
+        DuesDeclaration.objects.create(member=member, basis=DuesBasis.WAGE, base=3000, effective_from=D(2026, 1, 1))
+    dues_paid(branch, stayer, D(2026, 1, 1))
+    dues_paid(branch, stayer, D(2026, 2, 1), extra="10")
+    dues_paid(branch, mover, D(2026, 1, 1))
+    Member.objects.filter(pk=mover.pk).update(organization=sibling)
+    dues_paid(sibling, mover, D(2026, 3, 1))
+
+    start, end = D(2025, 1, 1), D(2026, 11, 20)
+    used, detail = {}, {}
+    for key in ("branch", "street"):
+        pack = Pack(make_export(personas["city"], org[key], start, end))
+        with CaptureQueriesContext(connection) as queries:
+            detail[key] = dues_detail(pack)
+        used[key] = len(queries)
+    assert used["street"] == used["branch"], used
+    with translation.override(FILE_LANGUAGE):
+        left = gettext("left")
+
+    def months(row):
+        return {n: v for n, v in enumerate(row[3:15], start=1) if v not in ("", None)}
+
+    mine = {(r[0], r[1], r[2]): r for r in detail["branch"]}
+    assert months(mine[2026, branch.name, stayer.name]) == {1: 30, 2: 40}
+    assert mine[2026, branch.name, stayer.name][16:18] == [60, 10]
+    assert months(mine[2026, branch.name, f"{mover.name}（{left}）"]) == {1: 30}
+    assert not any(r[1] == sibling.name for r in detail["branch"])
+    theirs = {(r[0], r[1], r[2]): r for r in detail["street"]}
+    assert months(theirs[2026, sibling.name, mover.name]) == {3: 30}  # January counts at the branch
+    assert {k: v for k, v in theirs.items() if k[1] == branch.name} == mine
+
+    # Every organization of the street appears as its own branch ledger shows it.
+    expected = []
+    lines = {year: [line.organization for line in subtree_ledger(org["street"], year, as_of=min(
+        end, D(year, 12, 31))).rows] for year in (2025, 2026)}
+    assert len(lines[2026]) > 3
+    for year, organizations in lines.items():
+        for organization in organizations:
+            ledger = branch_ledger(organization, year, as_of=min(end, D(year, 12, 31)))
+            for row in ledger.rows:
+                name = row.member.name if row.current else f"{row.member.name}（{left}）"
+                cells = tuple(float(c.paid + c.extra) if c.state == CellState.PAID and c.counted else ""
+                              for c in row.cells)
+                expected.append((year, organization.name, name, *cells, float(row.due), float(row.paid),
+                                 float(row.extra)))
+    got = [tuple("" if v is None else v for v in r) for r in detail["street"]]
+    assert sorted(got, key=repr) == sorted(expected, key=repr)
+
+
+def test_register_and_minutes_hold_meetings_held_jointly_with_the_subtree(personas, org):
+    """A meeting the sibling branch holds jointly with the branch counts for the branch, as in the figures."""
+    sibling, branch = org["sibling"], org["branch"]
+    meeting = services.meeting_plan(actor=personas["sibling"], organization=sibling, kind=MeetingKind.THEME_DAY,
+                                    topic="联合主题党日", starts_at=at(2020, 5, 6), place="广场",
+                                    joint_organizations=[branch])
+    invited = list(meeting.attendances.order_by("id"))
+    services.meeting_record(actor=personas["sibling"], meeting=meeting,
+                            attendance={a.member_id: (AttendanceStatus.PRESENT, "") for a in invited},
+                            minutes="联合学习。", host=invited[0].member, recorder=invited[1].member)
+    from django.utils import translation
+
+    from dangjian.core.spreadsheets import FILE_LANGUAGE
+    from dangjian.reports.packs import Pack
+
+    with translation.override(FILE_LANGUAGE):
+        pack = Pack(make_export(personas["branch"], branch, D(2020, 5, 1), D(2020, 5, 31)))
+        ids = pack.write_meetings()
+        pack.write_minutes(ids, 8, 35)
+        pack.write_activities()
+    assert ids == [meeting.pk]
+    rows = list(openpyxl.load_workbook(io.BytesIO(pack.files[FILES["meetings"]])).worksheets[0]
+                .iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[3], r[11]) for r in rows] == [(sibling.name, "联合主题党日", branch.name)]
+    minutes = docx.Document(io.BytesIO(pack.files[FILES["minutes"]]))
+    assert "联合学习。" in "\n".join(p.text for p in minutes.paragraphs)
+    theme = openpyxl.load_workbook(io.BytesIO(pack.files[FILES["activities"]])).worksheets[0]
+    assert [r[2] for r in theme.iter_rows(min_row=2, values_only=True)] == ["联合主题党日"]
+    # The sibling's own pack has it too; the town's has not.
+    assert Pack(make_export(personas["city"], sibling, D(2020, 5, 1), D(2020, 5, 31))).held().count() == 1
+    assert not Pack(make_export(personas["city"], org["town"], D(2020, 5, 1), D(2020, 5, 31))).held().exists()
+
+
+def test_a_requester_who_lost_the_right_to_export_gets_no_file(personas, org, media, client_for):
+    from dangjian.accounts.models import RoleAssignment
+    from dangjian.core.exports import export_run
+
+    user = personas["branch"]
+    export = pack_request(actor=user, organization=org["branch"], start=D(2020, 3, 1), end=D(2020, 3, 31))
+    RoleAssignment.objects.filter(user=user).delete()  # before the worker gets to it
+    export = export_run(export_id=export.pk)
+    assert export.status == Export.Status.FAILED and not export.file
+    assert org["branch"].name in export.error and "export" in export.error
+    row = client_for("branch").get(f"/reports/packs/{export.pk}/status/").content.decode()
+    assert "You may no longer export the records of this organization." in row
+
+
+def test_download_is_refused_once_the_organization_is_out_of_sight(personas, org, media, client_for,
+                                                                   django_capture_on_commit_callbacks):
+    from dangjian.accounts.models import RoleAssignment
+    from dangjian.core.access import can
+
+    user = personas["community"]
+    with django_capture_on_commit_callbacks(execute=True):
+        export = pack_request(actor=user, organization=org["branch"], start=D(2020, 3, 1), end=D(2020, 3, 31))
+    export.refresh_from_db()
+    assert export.status == Export.Status.DONE
+    client = client_for("community")
+    assert client.get(f"/reports/packs/{export.pk}/download/").status_code == 200
+    RoleAssignment.objects.filter(user=user).delete()
+    assert not can(type(user).objects.get(pk=user.pk), "view", org["branch"])
+    assert client.get(f"/reports/packs/{export.pk}/download/").status_code == 404
+    assert AuditEntry.objects.filter(action="inspection_pack.downloaded", object_id=str(export.pk)).count() == 1
+
+
+def test_period_cannot_start_before_the_first_day(org, client_for):
+    from dangjian.reports.figures import FIRST_DAY
+
+    client = client_for("branch")
+    before = FIRST_DAY - datetime.timedelta(days=1)
+    response = client.post("/reports/packs/", {"organization": org["branch"].pk, "date_from": before.isoformat(),
+                                               "date_to": "1921-12-31"})
+    assert response.status_code == 200 and response.context["form"].errors["date_from"]
+    assert not Export.objects.filter(kind=Export.Kind.INSPECTION_PACK).exists()
+
+
+def test_whole_pack_of_the_street_takes_the_queries_of_a_branch(personas, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.reports.packs import write_export
+
+    used = {}
+    for key in ("branch", "street"):
+        export = make_export(personas["city"], org[key], D(2026, 1, 1), D(2026, 3, 31))
+        with CaptureQueriesContext(connection) as queries:
+            write_export(export, io.BytesIO())
+        used[key] = len(queries)
+    assert used["street"] == used["branch"] <= 120, used
+
+
+def test_rights_lost_while_the_pack_is_written_leave_no_file(personas, org, media, monkeypatch):
+    from dangjian.accounts.models import RoleAssignment
+    from dangjian.core.exports import export_run
+    from dangjian.reports.packs import Pack
+
+    user = personas["branch"]
+    export = pack_request(actor=user, organization=org["branch"], start=D(2020, 3, 1), end=D(2020, 3, 31))
+    real = Pack.write_cover
+
+    def cover_then_lose_the_role(pack):
+        real(pack)
+        RoleAssignment.objects.filter(user=user).delete()
+
+    monkeypatch.setattr(Pack, "write_cover", cover_then_lose_the_role)
+    export = export_run(export_id=export.pk)
+    assert export.status == Export.Status.FAILED and not export.file and org["branch"].name in export.error

@@ -9,7 +9,6 @@ by organization. The same day a year before is shown beside each figure.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from dangjian.coverage.views.common import day_param
@@ -30,6 +28,8 @@ from .. import figures
 from ..figures import members as member_figures
 from ..figures.base import Figure, Scope, Section
 from ..figures.links import with_params
+from ..formatting import format_value as show
+from ..formatting import number
 
 
 def as_of(request) -> tuple[datetime.date, str | None]:
@@ -40,31 +40,6 @@ def as_of(request) -> tuple[datetime.date, str | None]:
     if day < figures.FIRST_DAY:
         return today, _("Statistics start on %(day)s.") % {"day": figures.FIRST_DAY.isoformat()}
     return day, error
-
-
-def number(value) -> Decimal | None:
-    """A figure's value as a Decimal (counts are ints, the rest strings of Decimals); None when not counted."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def show(value, unit: str) -> str:
-    """A value as the pages show it: a dash when nothing is counted, the unit beside it."""
-    if value is None:
-        return "—"
-    if unit == "percent":
-        return f"{value}%"
-    if unit == "yuan":
-        return f"¥{value}"
-    if unit == "hours":
-        return pgettext("figure unit", "%(value)s h") % {"value": value}
-    if unit == "years":
-        return pgettext("figure unit", "%(value)s years") % {"value": value}
-    return str(value)
 
 
 def change(value, last, unit: str) -> dict | None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.core.access import can
 from dangjian.core.audit import audit_log
 from dangjian.core.forms import add_service_errors
 from dangjian.core.models import Export
@@ -42,11 +43,16 @@ def _packs(user):
     return Export.objects.filter(requested_by=user, kind=Export.Kind.INSPECTION_PACK)[:50]
 
 
-def _with_names(packs) -> list[Export]:
-    """Each pack with ``organization_name``, ``date_from`` and ``date_to`` read from its parameters."""
+def _with_names(packs, user) -> list[Export]:
+    """Each pack with ``organization_name``, ``date_from`` and ``date_to`` read from its parameters, and
+    ``refused`` for a failed pack whose organization the user may no longer export."""
     packs = list(packs)
     names = dict(Organization.objects.filter(pk__in={p.params.get("org") for p in packs}).values_list("pk", "name"))
+    failed = {p.params.get("org") for p in packs if p.status == Export.Status.FAILED}
+    allowed = set(organizations_for(user, "export").filter(pk__in=failed).values_list("pk", flat=True)) \
+        if failed else set()
     for pack in packs:
+        pack.refused = pack.status == Export.Status.FAILED and pack.params.get("org") not in allowed
         pack.organization_name = names.get(pack.params.get("org"), "")
         pack.date_from = pack.params.get("from", "")
         pack.date_to = pack.params.get("to", "")
@@ -74,7 +80,7 @@ def pack_list(request):
             messages.success(request, _("The inspection pack is being prepared. It will be ready to download here."))
             return redirect("reports:packs")
     return render(request, "reports/packs.html", {
-        "nav": "reports", "form": form, "packs": _with_names(_packs(request.user)),
+        "nav": "reports", "form": form, "packs": _with_names(_packs(request.user), request.user),
         "can_export": form.fields["organization"].queryset.exists(),
     })
 
@@ -84,18 +90,21 @@ def pack_list(request):
 def pack_status(request, pk):
     """One row of the list, polled while the pack is waiting or being prepared."""
     pack = get_object_or_404(Export, pk=pk, requested_by=request.user, kind=Export.Kind.INSPECTION_PACK)
-    return render(request, "reports/pack_row.html", {"pack": _with_names([pack])[0]})
+    return render(request, "reports/pack_row.html", {"pack": _with_names([pack], request.user)[0]})
 
 
 @login_required
 @require_GET
 def pack_download(request, pk):
-    """The zip of a ready pack, to the user who asked for it only."""
+    """The zip of a ready pack, to the user who asked for it only, while they may still see its
+    organization."""
     pack = get_object_or_404(Export, pk=pk, requested_by=request.user, kind=Export.Kind.INSPECTION_PACK,
                              status=Export.Status.DONE)
+    organization = Organization.objects.filter(pk=pack.params.get("org")).first()
+    if organization is None or not can(request.user, "view", organization):
+        raise Http404
     if not pack.file or not pack.file.storage.exists(pack.file.name):
         raise Http404
-    organization = Organization.objects.filter(pk=pack.params.get("org")).first()
     audit_log(actor=request.user, action="inspection_pack.downloaded", obj=pack, organization=organization)
     return FileResponse(pack.file.open("rb"), as_attachment=True, filename=pack_filename(pack),
                         content_type=ZIP_CONTENT_TYPE)

@@ -35,7 +35,10 @@ EXTRA = [
     ("members.by_status", "pie"),
     ("organizations.by_unit_kind", "bar"),
 ]
-NUMBERS = ["organizations.total", "members.total", "members.changes.admitted", "organizations.secretaries.total"]
+# The big numbers, in order, those with a value shown (at most MAX_NUMBERS).
+NUMBERS = ["organizations.total", "members.total", "members.changes.admitted", "orglife.meetings_total",
+           "orglife.study.rate", "dues.paid_up_rate", "grid.requests.filed", "grid.requests.satisfaction_rate",
+           "volunteers.hours", "coverage.organized_rate", "organizations.secretaries.total"]
 API_FALLBACK = "/api/v1/stats/overview/"
 UNITS = ("count", "percent", "hours", "yuan", "years", "score")
 
@@ -71,20 +74,14 @@ def panels(answer: dict, scope: Scope) -> list[dict]:
 
 
 def numbers(answer: dict) -> list[dict]:
-    """The big numbers: the organizations and members, then the first count of each other section."""
-    paths = [path for path in NUMBERS if isinstance(figures.dig(answer, path), int | str)]
-    for section in figures.SECTIONS:
-        if section.code in ("organizations", "members") or not answer.get(section.code):
-            continue
-        for figure in section.figures:
-            if not isinstance(figures.dig(answer[section.code], figure.code), dict):
-                paths.append(f"{section.code}.{figure.code}")
-                break
+    """The big numbers: the first of :data:`NUMBERS` that have a value on the day."""
     chosen = []
-    for path in paths[:MAX_NUMBERS]:
+    for path in NUMBERS:
+        value = figures.dig(answer, path)
+        if value is None or isinstance(value, dict) or len(chosen) == MAX_NUMBERS:
+            continue
         _section, figure = figures.figure(path)
-        chosen.append({"path": path, "label": str(figure.label), "unit": figure.unit,
-                       "shown": show(figures.dig(answer, path), figure.unit)})
+        chosen.append({"path": path, "label": str(figure.label), "unit": figure.unit, "shown": show(value, figure.unit)})
     return chosen
 
 

@@ -80,6 +80,9 @@ def _changed(sender, **kwargs):
         return
     if kwargs.get("action", "post_").startswith("pre_"):
         return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(func is bump for _sids, func, _robust in connection.run_on_commit):
+        return  # one move per transaction, however many records it writes
     transaction.on_commit(bump)
 
 

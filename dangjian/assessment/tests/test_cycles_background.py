@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from dangjian.assessment.models import CriterionResult
 from dangjian.assessment.services_cycles import MEASURE_INLINE, cycle_measure_later, cycle_open
+from dangjian.reports.cache import bump
 
 from .fixtures_cycles import FakeIndicator, fake_indicator, judged_scheme, villages_under
 
@@ -21,6 +22,7 @@ def test_a_large_cycle_is_measured_after_the_commit(personas, org, fake_indicato
                            organizations=villages)
     measured = CriterionResult.objects.filter(assessment__cycle=cycle, criterion__indicator=FakeIndicator.code)
     assert fake_indicator.calls == 0 and not measured.filter(measured_at__isnull=False).exists()
+    callbacks = [c for c in callbacks if c is not bump]  # the statistics cache's move is not the measuring
     assert len(callbacks) == 1
     callbacks[0]()  # the worker runs the task (the test settings run tasks at once)
     per_village = scheme.criteria.filter(indicator=FakeIndicator.code).count()

@@ -36,3 +36,8 @@ def parse_month(text) -> datetime.date | None:
 
 # The first day records and statistics are asked about (the Party's founding): earlier days are refused.
 FIRST_DAY = datetime.date(1921, 7, 1)
+
+
+def age_on(birth: datetime.date, on: datetime.date) -> int:
+    """The age in whole years on ``on`` of someone born on ``birth``."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import RestrictedQuerySet
+from dangjian.core.dates import age_on
 from dangjian.core.pii import EncryptedTextField
 from dangjian.organizations.models import Organization, organizations_in
 
@@ -159,8 +160,7 @@ class Member(PersonalData):
         return max(years, 0)
 
     def age(self, on: datetime.date | None = None) -> int:
-        on = on or timezone.localdate()
-        return on.year - self.birth_date.year - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
+        return age_on(self.birth_date, on or timezone.localdate())
 
 
 class Membership(models.Model):

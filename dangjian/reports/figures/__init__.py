@@ -45,7 +45,7 @@ SECTIONS: list[Section] = [
 BY_CODE = {section.code: section for section in SECTIONS}
 
 __all__ = ["SECTIONS", "BY_CODE", "FIRST_DAY", "Figure", "Scope", "Section", "children_on", "compute", "overview",
-           "refresh", "figure", "dig"]
+           "refresh", "figure", "dig", "key_labels"]
 
 
 def _section(section: Section, scope: Scope) -> dict:
@@ -130,3 +130,12 @@ def dig(answer: dict, path: str):
             return None
         node = node[part]
     return node
+
+
+def key_labels(section: Section, figure: Figure, scope: Scope) -> dict:
+    """Code → label of a breakdown's keys (the age bands come from the rule pack of the scope's day)."""
+    if figure.keys is not None:
+        return {str(code): str(label) for code, label in figure.keys().items()}
+    if section.code == "members" and figure.code == "by_age_band":
+        return {code: str(label) for code, label, _upper in members.age_bands(scope)}
+    return {}

@@ -5,22 +5,18 @@ has no dated history and is read as it stands now.
 """
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.dates import age_on
 from dangjian.core.numbers import percent
 from dangjian.members.choices import Education, Gender
 from dangjian.organizations.choices import OrgStatus, OrgType, UnitKind
 from dangjian.organizations.models import LeadershipPost
 
 from .base import Figure, Scope, Section, as_text, valid_on
-
-
-def _age(birth: datetime.date, on: datetime.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def organizations(scope: Scope) -> dict:
@@ -54,7 +50,7 @@ def secretaries(scope: Scope) -> dict:
                 organization__versions__status=OrgStatus.ACTIVE)
         .values_list("member_id", "member__birth_date", "member__gender", "member__education").distinct()
     )
-    ages = [_age(birth, scope.on) for _m, birth, _g, _e in rows]
+    ages = [age_on(birth, scope.on) for _m, birth, _g, _e in rows]
     by_education = Counter(education for *_rest, education in rows)
     return {
         "total": len(rows),

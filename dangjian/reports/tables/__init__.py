@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core.access import can
 from dangjian.core.audit import audit_log
+from dangjian.core.dates import FIRST_DAY
 from dangjian.core.exports import export_create
 from dangjian.core.models import Export
 from dangjian.organizations.models import Organization
@@ -74,7 +75,7 @@ from .definition import parse_definition, sections_of
 __all__ = ["parse_definition", "sections_of", "table_day", "year_choices", "build", "aggregate_export",
            "records_export", "write_export", "file_name", "FIRST_YEAR"]
 
-FIRST_YEAR = 1921
+FIRST_YEAR = FIRST_DAY.year
 
 
 def table_day(year: int, today: datetime.date | None = None) -> datetime.date:

@@ -154,14 +154,8 @@ def key_labels(path: str, answer: dict, scope: Scope, given: dict) -> list[tuple
     the definition, else the figure's own (in the files' language), else the key itself."""
     section, figure = figures.figure(path)
     keys = list((figures.dig(answer, path) or {}).keys())
-    known = {}
     with translation.override(FILE_LANGUAGE):
-        if figure.keys is not None:
-            known = {str(k): str(v) for k, v in figure.keys().items()}
-        elif path == "members.by_age_band":
-            from ..figures.members import age_bands
-
-            known = {code: str(label) for code, label, _upper in age_bands(scope)}
+        known = figures.key_labels(section, figure, scope)
     return [(k, given.get(k) or known.get(k) or k) for k in keys]
 
 

@@ -25,7 +25,6 @@ from dangjian.organizations.choosing import chosen_subtree_organization
 from dangjian.organizations.selectors import visible_ancestors
 
 from .. import figures
-from ..figures import members as member_figures
 from ..figures.base import Figure, Scope, Section
 from ..figures.links import with_params
 from ..formatting import format_value as show
@@ -53,13 +52,6 @@ def change(value, last, unit: str) -> dict | None:
     return {"direction": direction, "text": text}
 
 
-def figure_keys(section: Section, figure: Figure, scope: Scope) -> dict:
-    """Code → label of a breakdown's keys (the age bands come from the rule pack of the day)."""
-    if figure.keys is not None:
-        return {str(code): str(label) for code, label in figure.keys().items()}
-    if section.code == "members" and figure.code == "by_age_band":
-        return {code: str(label) for code, label, _upper in member_figures.age_bands(scope)}
-    return {}
 
 
 def records_url(figure: Figure, scope: Scope, key: str = "") -> str | None:
@@ -116,7 +108,7 @@ def section_cards(section: Section, answer: dict, last_answer: dict | None, scop
                   "definition": str(figure.definition), "unit": figure.unit,
                   "page": figure_page_url(section, figure, scope.root, scope.on)}
         if isinstance(value, dict):
-            labels = figure_keys(section, figure, scope)
+            labels = figures.key_labels(section, figure, scope)
             rows = _breakdown_rows(value, last if isinstance(last, dict) else None, labels, figure, scope)
             values = [float(number(r["value"]) or 0) for r in rows]
             pie = figure.unit == "count" and len(rows) <= 5 and "age" not in figure.code
@@ -191,7 +183,7 @@ def figure(request, path: str):
     on, error = as_of(request)
     scope = Scope(org, on)
     total = figures.dig(figures.overview(org, on, [section.code]).get(section.code) or {}, fig.code)
-    labels = figure_keys(section, fig, scope)
+    labels = figures.key_labels(section, fig, scope)
     level = level_context(request, org, on)
     is_dict = isinstance(total, dict)
     columns = list(total) if is_dict else [""]

@@ -3,8 +3,6 @@
 dashboard counts, 50 to a page. Members are shown with masked data only."""
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,10 +15,11 @@ from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PROTECTED_FIELDS
 from dangjian.organizations.choosing import chosen_subtree_organization
 
+from .. import figures
 from ..figures import members as member_figures
 from ..figures import organizations as org_figures
 from ..figures.base import Scope
-from .dashboard import as_of, dashboard_url, figure_keys, level_context
+from .dashboard import as_of, dashboard_url, level_context
 
 PER_PAGE = 50
 
@@ -39,7 +38,7 @@ def _chosen(request, section):
         raise Http404 from None
     if figure.records is None:
         raise Http404
-    labels = figure_keys(section, figure, scope)
+    labels = figures.key_labels(section, figure, scope)
     if key and key not in labels:
         raise Http404
     what = str(figure.label) + (f"：{labels[key]}" if key else "")
@@ -48,10 +47,6 @@ def _chosen(request, section):
 
 def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _age(birth: datetime.date, on: datetime.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _query(request) -> str:
@@ -98,7 +93,7 @@ def members(request):
     statuses = dict(MemberStatus.choices)
     rows = [{
         "member": period.member, "organization": period.organization,
-        "age": _age(period.member.birth_date, on) if period.member.birth_date else None,
+        "age": period.member.age(on),
         "standing": statuses.get(period.status_on, period.status_on),
     } for period in page.object_list]
     heading = _("Members of %(org)s on %(day)s: %(what)s") % {

@@ -18,7 +18,7 @@ from dangjian.organizations.choosing import chosen_subtree_organization
 
 from .. import figures
 from ..figures.base import Scope
-from .dashboard import dashboard_url, figure_keys, show
+from .dashboard import dashboard_url, show
 
 MAX_PANELS = 9
 MAX_NUMBERS = 8
@@ -46,7 +46,7 @@ UNITS = ("count", "percent", "hours", "yuan", "years", "score")
 def _panel(path: str, kind: str, scope: Scope) -> dict:
     section, figure = figures.figure(path)
     return {"id": "panel-" + path.replace(".", "-"), "kind": kind, "path": path, "title": str(figure.label),
-            "unit": figure.unit, "labels": figure_keys(section, figure, scope)}
+            "unit": figure.unit, "labels": figures.key_labels(section, figure, scope)}
 
 
 def panels(answer: dict, scope: Scope) -> list[dict]:

@@ -1,7 +1,11 @@
 """Background tasks of the assessment work."""
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from dangjian.core.background import background
 
+
+@background(label=_("Measure an assessment cycle"), attempts=3)
 @task()
 def measure_cycle_task(cycle_id: int) -> int:
     """Measure the measured criteria of a cycle (opened over many organizations, or re-measured)."""

@@ -1,7 +1,11 @@
 """Background tasks of the grid app."""
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from dangjian.core.background import background
 
+
+@background(label=_("Supervise overdue requests"), attempts=3)
 @task()
 def supervise_overdue_task() -> int:
     """Supervise every open request whose step deadline has passed (idempotent; run it often,
@@ -11,6 +15,7 @@ def supervise_overdue_task() -> int:
     return supervise_overdue()
 
 
+@background(label=_("Recompute request deadlines"), attempts=3)
 @task()
 def recompute_deadlines_task(year: int) -> int:
     """Recompute the deadlines of open requests after the calendar of ``year`` changed."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import RoleAssignment
 from dangjian.core.access import Role
 from dangjian.core.audit import audit_log
+from dangjian.core.models import AuditEntry
 from dangjian.core.rules import rule_value
 from dangjian.notices.services import notify
 from dangjian.organizations.models import Organization
@@ -58,10 +59,18 @@ def remind(*, actor, rows_by_org: dict) -> int:
 
 
 def send_due_reminders(*, today: datetime.date | None = None) -> int:
-    """The daily run: remind every organization whose period closes within the rule pack's window."""
+    """The daily run: remind every organization whose period closes within the rule pack's window.
+
+    Idempotent within a day: an organization the daily run already reminded today (the real day, whatever
+    ``today`` says) is left out, so a
+    retried or doubled run sends nothing twice."""
     today = today or timezone.localdate()
+    done = set(AuditEntry.objects.filter(action="orglife.reminded", actor__isnull=True,
+                                         at__date=timezone.localdate())
+               .values_list("organization_id", flat=True))
     sent = 0
     for root in Organization.objects.filter(depth=1):
         window = int(rule_value("orglife.reminders.days_before_period_end", organization=root, on=today, default=7))
-        sent += remind(actor=None, rows_by_org=behind(root, today=today, closing_within=window))
+        due = {org: rows for org, rows in behind(root, today=today, closing_within=window).items() if org.pk not in done}
+        sent += remind(actor=None, rows_by_org=due)
     return sent

@@ -122,3 +122,36 @@ def test_the_status_page_shows_attempts_and_runs_a_failed_task_again(settings, c
     assert DBTaskResult.objects.get(pk=again.result_id).status == TaskResultStatus.READY
     assert AuditEntry.objects.filter(action="task.requeued").exists()
     assert client_for("city").get("/tasks/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_healthz_tells_a_working_worker_from_a_stalled_one(settings, client):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.TASKS = DB_TASKS
+    first = client.get("/healthz").json()
+    assert first["database"] == "ok" and first["worker"] == "starting"
+    # A task that has waited ten minutes with no heartbeat run: the worker is stalled.
+    waiting = counted.enqueue("stalled")
+    DBTaskResult.objects.filter(pk=waiting.id).update(enqueued_at=timezone.now() - datetime.timedelta(minutes=10))
+    stalled = client.get("/healthz")
+    assert stalled.status_code == 503 and stalled.json()["worker"] == "stalled"
+    call_command("run_worker", "--worker-id", "health-1", "--batch", verbosity=0)
+    healthy = client.get("/healthz")
+    assert healthy.status_code == 200 and healthy.json()["worker"] == "ok"
+    assert healthy.json()["worker_last_seen"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    def broken(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "error"

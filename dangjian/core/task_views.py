@@ -61,13 +61,15 @@ def task_list(request):
     attempts = dict(TaskAttempt.objects.filter(result_id__in=[str(r.pk) for r in page]).values_list(
         "result_id", "attempt"))
     day_ago = timezone.now() - datetime.timedelta(days=1)
+    health = worker_health()
     counts = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     oldest = DBTaskResult.objects.ready().order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     context = {
         "nav": "tasks", "page_obj": page, "rows": [_row(r, attempts) for r in page], "status": status,
         "statuses": STATUS_LABELS.items(), "counts": {key: counts.get(key, 0) for key in STATUS_LABELS},
         "failed_today": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED, finished_at__gte=day_ago).count(),
-        "oldest_waiting": oldest, "health": worker_health(),
+        "oldest_waiting": oldest, "health": health,
+        "last_seen": datetime.datetime.fromisoformat(health["worker_last_seen"]) if health["worker_last_seen"] else None,
     }
     return render(request, "core/task_list.html", context)
 

@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: help install assets messages migrate demo serve test test-fast lint bench bench-requests bench-gridscale bench-assessment bench-coverage bench-stats clean
+.PHONY: help install assets messages migrate demo serve test test-fast lint fuzz bench bench-requests bench-gridscale bench-assessment bench-coverage bench-stats load faults backup-drill clean
 
 help:
 	@echo "make demo   set up everything and serve the demo city on http://127.0.0.1:8000/"
@@ -19,6 +19,9 @@ help:
 	@echo "make bench-assessment  assessment pages on a city with ~1,000 rated villages (PostgreSQL)"
 	@echo "make bench-coverage  firm register and coverage statistics with 30,000 firms (PostgreSQL)"
 	@echo "make bench-stats  dashboards, 大屏 and stats API of the whole city, cold and warm (PostgreSQL, large data set)"
+	@echo "make load   mixed workload of personas with locust at 10, 50 and 100 users (gunicorn, PostgreSQL; ~6 min)"
+	@echo "make faults  PostgreSQL restarted under load, worker killed mid-task (root: restarts PostgreSQL)"
+	@echo "make backup-drill  back up, change, restore and compare fingerprints on a fresh demo database"
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
@@ -55,10 +58,10 @@ demo: install assets messages migrate
 	$(MANAGE) seed_demo --scale small --seed 1 --if-empty
 	$(MANAGE) demo_accounts
 	@echo "Serving on http://127.0.0.1:8000/ (the background worker runs beside it; Ctrl+C stops both)"
-	@trap 'kill 0' INT TERM EXIT; $(MANAGE) db_worker --queue-name '*' & $(MANAGE) runserver 127.0.0.1:8000 --noreload
+	@trap 'kill 0' INT TERM EXIT; $(MANAGE) run_worker & $(MANAGE) runserver 127.0.0.1:8000 --noreload
 
 serve: install
-	@trap 'kill 0' INT TERM EXIT; $(MANAGE) db_worker --queue-name '*' & $(MANAGE) runserver 127.0.0.1:8000
+	@trap 'kill 0' INT TERM EXIT; $(MANAGE) run_worker & $(MANAGE) runserver 127.0.0.1:8000
 
 # Browser tests need Debian's chromium and fonts-noto-cjk; .ci/run installs them.
 test: install assets messages var
@@ -68,6 +71,12 @@ test: install assets messages var
 
 lint: install
 	$(BIN)/ruff check .
+
+# The long fuzzing run: Schemathesis on the API and Open311 (all methods, coverage phase, many
+# examples), and the fuzzed imports and forms with more examples (FUZZ_LONG=1; see tests/test_api_fuzz.py).
+fuzz: install var
+	FUZZ_LONG=1 $(BIN)/pytest -n $${PYTEST_WORKERS:-2} -p no:cacheprovider $(PYTEST_ARGS) \
+		tests/test_api_fuzz.py tests/test_fuzz_imports.py tests/test_fuzz_forms.py
 
 bench: install assets
 	$(PYTHON) -m bench.run
@@ -92,6 +101,18 @@ bench-coverage: install
 # On the large data set of `make bench` (restored from its dump or built); see "Statistics at city scale".
 bench-stats: install
 	$(PYTHON) -m bench.stats
+
+# Locust against gunicorn on its own database dangjian_bench_load; see "Load with locust" in docs/benchmarks.md.
+load: install
+	$(PYTHON) -m bench.load.run
+
+# Restarts PostgreSQL (root) and kills a worker; see "Faults" in docs/benchmarks.md.
+faults: install
+	$(PYTHON) -m bench.faults
+
+# The restore drill on a fresh demo database (dangjian_bench_backup); see docs/backups.md.
+backup-drill: install
+	$(PYTHON) -m bench.backup_drill
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 dangjian/static/vendor

@@ -41,6 +41,7 @@ RESULTS_START = "<!-- bench:results:start -->"
 RESULTS_END = "<!-- bench:results:end -->"
 WARMUP = 2
 SEED = 1
+MODULE_PARTS = ["attendance", "audit", "care", "volunteers", "wishes", "centres", "notices", "pairings"]
 
 
 def configure(env_var: str = "BENCH_DATABASE_URL", default_url: str = DEFAULT_DATABASE_URL) -> str:
@@ -85,10 +86,14 @@ class Database:
         return psycopg.connect(make_conninfo(self.url, dbname="postgres"), autocommit=True)
 
     def connect(self):
-        """A plain psycopg connection as Django's: client-side binding, UTC, autocommit."""
+        """A plain psycopg connection as Django's: client-side binding, UTC, autocommit, and the
+        connection ``options`` of the settings (``-c jit=off``)."""
         import psycopg
+        from django.conf import settings
 
-        conn = psycopg.connect(self.url, autocommit=True, cursor_factory=psycopg.ClientCursor)
+        options = settings.DATABASES["default"].get("OPTIONS", {}).get("options")
+        conn = psycopg.connect(self.url, autocommit=True, cursor_factory=psycopg.ClientCursor,
+                               **({"options": options} if options else {}))
         conn.execute("SET TIME ZONE 'UTC'")
         return conn
 
@@ -211,15 +216,20 @@ def add_meetings(db: Database, dump: Path, facts_file: Path, facts: dict) -> dic
 
 def add_records(db: Database, dump: Path, facts_file: Path, facts: dict, *, refresh_dump: bool = True) -> dict:
     """Add the dues, recruitment and transfer records a data set lacks (one cached before those
-    apps: see :mod:`bench.records`), analyse, and refresh the dump."""
+    apps: see :mod:`bench.records`) and those of the other modules (:mod:`bench.modules`), analyse,
+    and refresh the dump."""
     from django.db import transaction
 
+    from bench.modules import fill_modules
     from bench.records import fill_records
     from bench.scale import vacuum_analyze
 
     started = time.monotonic()
     with transaction.atomic():
         added = fill_records(seed=SEED, stdout=sys.stdout)
+    for part in MODULE_PARTS:  # each in its own transaction, so that one failing keeps the others
+        with transaction.atomic():
+            added += fill_modules(seed=SEED, stdout=sys.stdout, only=part)
     if not added:
         return facts
     vacuum_analyze(sys.stdout)
@@ -398,7 +408,61 @@ def cases() -> list[Case]:
              "/api/v1/dues/calculate/?category=employed&base=4500", api=True),
         Case("recruitment", "Recruitment dashboard of the sub-district", "organizer", f"/recruitment/?org={street.pk}"),
         Case("transfers", "Transfers, the organizer's default list", "organizer", "/transfers/"),
+        *module_cases(street, branch, year),
     ]
+
+
+def module_cases(street, branch, year: int) -> list[Case]:
+    """The hot paths of the other modules, on the sub-district (records of :mod:`bench.modules`)."""
+    from dangjian.members.models import Member
+    from dangjian.orglife.choices import MeetingKind, MeetingStatus
+    from dangjian.orglife.models import Meeting
+    from dangjian.volunteers.models import VolunteerTeam
+    from dangjian.wishes.models import Wish
+
+    meeting = (Meeting.objects.filter(organization=branch, status=MeetingStatus.RECORDED,
+                                      kind=MeetingKind.BRANCH_GENERAL_MEETING).order_by("-starts_at").first()
+               or Meeting.objects.filter(organization=branch).order_by("-starts_at").first())
+    team = VolunteerTeam.objects.filter(organization__path__startswith=street.path).order_by("pk").first()
+    wish_org = (Wish.objects.filter(organization__path__startswith=street.path).values_list("organization_id", flat=True)
+                .order_by("organization_id").first())
+    # A member of the sub-district looked up by the whole ID number (decrypted here, searched by blind index).
+    sought = Member.objects.filter(organization=branch).order_by("pk").first()
+    cases = [
+        Case("home-secretary", "Workbench of a branch secretary", "branch", "/"),
+        Case("home-organizer", "Workbench of the sub-district's organizer", "organizer", "/"),
+        Case("meetings-street", "Meetings of the sub-district, page 1", "organizer", f"/orglife/meetings/?org={street.pk}"),
+        Case("study-branch", "Study hours of its largest branch this year", "organizer",
+             f"/orglife/study/?org={branch.pk}&year={year}"),
+        Case("volunteers-teams", "Volunteer teams in sight", "organizer", "/volunteers/"),
+        Case("volunteers-figures", "Volunteer figures and hours ledger of the sub-district", "organizer",
+             f"/volunteers/figures/?org={street.pk}&year={year}"),
+        Case("wishes-review", "Wishes awaiting review in the sub-district", "organizer", "/wishes/review/"),
+        Case("pairings", "Pairings in sight, page 1", "organizer", "/pairings/"),
+        Case("centres", "Service centres in sight", "organizer", "/centres/"),
+        Case("care-register", "Hardship register of the sub-district", "organizer", f"/care/?org={street.pk}"),
+        Case("care-xlsx", "Hardship register of the sub-district as xlsx", "organizer",
+             f"/care/export/?org={street.pk}", repeat=5),
+        Case("dues-ledger-xlsx", "Dues ledger of the largest branch as xlsx", "organizer",
+             f"/dues/ledger/export/?org={branch.pk}&year={year}"),
+        Case("inbox", "Notices inbox (我的消息)", "organizer", "/notices/inbox/"),
+        Case("notices", "Notices list of a community secretary", "community", "/notices/"),
+        Case("audit-street", "Audit log of the sub-district, page 1", "auditor", "/audit/"),
+        Case("roster-last4", "Roster, search by the last four ID digits", "organizer",
+             f"/members/?org={street.pk}&sort=name&q={sought.id_number_last4}" if sought else "/members/"),
+        Case("roster-id", "Roster, search by the whole ID number (blind index)", "organizer",
+             f"/members/?org={street.pk}&sort=name&q={sought.id_number}" if sought else "/members/"),
+    ]
+    if meeting:
+        cases.insert(3, Case("meeting-detail", "A recorded branch meeting of that branch", "organizer",
+                             f"/orglife/meetings/{meeting.pk}/"))
+    if team:
+        cases.insert(6, Case("volunteers-team", "One volunteer team with its activities", "organizer",
+                             f"/volunteers/teams/{team.pk}/?year={year}"))
+    if wish_org:
+        cases.insert(8, Case("wishes-board", "Wish board of a community, page 1", "organizer",
+                             f"/wishes/board/{wish_org}/"))
+    return cases
 
 
 def run_cases(db: Database, *, repeat: int, only: set[str] | None = None) -> list[Result]:

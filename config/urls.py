@@ -25,10 +25,14 @@ urlpatterns = [
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("coverage/", include("dangjian.coverage.urls")),
     path("reports/", include("dangjian.reports.urls")),
+    path("privacy/", include("dangjian.privacy.urls")),
     path("open311/v2/", include("dangjian.grid.open311.urls")),
     path("api/", include("config.api_urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.SSO_OIDC_ENABLED:  # single sign-on (dangjian/accounts/sso.py)
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

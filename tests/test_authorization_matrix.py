@@ -25,6 +25,7 @@ from dangjian.orglife.elections import election_plan
 from dangjian.orglife.models import StudyNote
 from dangjian.orglife.services import meeting_plan
 from dangjian.pairings.tests.fixtures import matrix_samples as pairings_samples
+from dangjian.privacy.tests.fixtures import matrix_samples as privacy_samples
 from dangjian.recruitment.tests.factories import matrix_samples as recruitment_samples
 from dangjian.transfers.tests.factories import matrix_samples as transfer_samples
 from dangjian.volunteers.tests.factories import matrix_samples as volunteer_samples
@@ -53,6 +54,9 @@ GRID_KINDS = {"grid", "building", "household"}
 # Objects defined above the branch that reach every organization below it (assessment schemes): the sibling
 # branch sees them too, so a page there it may not use answers 403, not 404.
 SEEN_FROM_BELOW = {"assessment_scheme"}
+# Objects of the system rather than of an organization (users, background task runs): pages on them are
+# for administrators, and everyone else is refused (403), not told they are missing.
+SYSTEM_KINDS = {"user", "task_result"}
 
 # Those who see the sample assessment cycle (run by 江滨街道工作委员会 over 滨河社区党委): assessment app, A2.
 CYCLE_SEERS = {"admin", "city", "organizer", "auditor", "community"}
@@ -62,6 +66,7 @@ CYCLE_SEERS = {"admin", "city", "organizer", "auditor", "community"}
 MATRIX = {
     "home": (None, LOGGED_IN, True),
     "audit_log": (None, AUDITORS, True),
+    "personal_data_report": (None, AUDITORS, True),
     "large_font": (None, "method", False),
     "healthz": (None, EVERYONE, False),
     "login": (None, {None}, False),
@@ -70,6 +75,15 @@ MATRIX = {
     "password_change_done": (None, LOGGED_IN, False),
     "accounts:users": (None, {"admin"}, False),
     "accounts:password_reset": ("user", {"admin"}, False),
+    "accounts:unlock": ("user", "method", False),  # accounts: sign-in security
+    "accounts:otp": (None, LOGGED_IN, False),
+    "accounts:otp_setup": (None, LOGGED_IN, False),
+    "accounts:otp_verify": (None, LOGGED_IN, False),
+    "accounts:otp_disable": (None, "method", False),
+    "accounts:sso_refused": (None, EVERYONE, False),
+    "tasks": (None, {"admin"}, False),  # background tasks: system administrators only
+    "task_detail": ("task_result", {"admin"}, False),
+    "task_retry": ("task_result", "method", False),
     "organizations:tree": (None, LOGGED_IN, True),
     "organizations:terms": (None, LOGGED_IN, True),
     "organizations:import": (None, SECRETARIES_ANYWHERE, False),
@@ -574,6 +588,14 @@ MATRIX = {
     "v1:stats-figures": (None, LOGGED_IN, False),
     "api-schema": (None, EVERYONE, False),
     "api-docs": (None, EVERYONE, False),
+    # Residents' personal information (privacy app): the public notice; one's own data, its download and the
+    # request form (POST only) for every signed-in user; the handling queue and a request for administrators.
+    "privacy:notice": (None, EVERYONE, False),
+    "privacy:mine": (None, LOGGED_IN, False),
+    "privacy:mine_download": (None, LOGGED_IN, False),
+    "privacy:request_new": (None, "method", False),
+    "privacy:queue": (None, {"admin"}, False),
+    "privacy:request": ("privacy_request", {"admin"}, False),
 }
 
 
@@ -639,6 +661,7 @@ def sample_objects(personas):
         **assessment_scheme_samples(personas),
         **coverage_samples(personas),
         **reports_samples(personas, branch),
+        **privacy_samples(personas),
     }
 
 
@@ -830,6 +853,14 @@ def url_for(name, kind, objects):
         return reverse(name, kwargs={"pk": RequestCategory.objects.order_by("pk").first().pk})
     if kind is None:
         return reverse(name)
+    if kind == "task_result":  # a finished background task run
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        from dangjian.core.tasks import worker_heartbeat
+
+        result = DBTaskResult.objects.create(args_kwargs={"args": [], "kwargs": {}}, task_path=worker_heartbeat.module_path,
+                                             backend_name="default", run_after=get_date_max(), status="SUCCESSFUL")
+        return reverse(name, args=[result.pk])
     if kind == "feed":  # the feed's token names the branch secretary; anyone holding it reads it
         return reverse(name, args=[feed_token(objects["user"])])
     kwargs = {"pk": objects[kind].pk}
@@ -904,7 +935,7 @@ def test_matrix(name, client, personas):
                 ok = not leaked(name, response, objects)
         elif persona is None:
             ok = status in (302, 401, 403) and (status != 302 or "/login/" in response["Location"])
-        elif kind is not None and kind != "user" and persona not in VIEWERS and not (
+        elif kind is not None and kind not in SYSTEM_KINDS and persona not in VIEWERS and not (
                 persona == "grid" and kind in GRID_KINDS) and not (persona == "sibling" and kind in SEEN_FROM_BELOW):
             ok = status == 404  # out of sight answers as if missing
         else:

@@ -313,6 +313,7 @@ def test_a_resident_request_from_a_phone_to_the_rating(browser, server, tmp_path
     page.locator("label", has_text="公共设施损坏").click()
     page.fill("textarea[name=description]", "单元门口的路灯不亮，晚上很黑")
     page.set_input_files("input[name=photo]", _png(tmp_path / "lamp.png"))
+    page.check("input[name=consent]")
     shot(page, "resident-new-request")
     _submit(page)
     page.wait_for_selector("text=单元门口的路灯不亮")
@@ -527,4 +528,49 @@ def test_reports_dashboard_on_a_phone(browser, server):
     page.wait_for_selector(".reports-chart canvas")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "reports-dashboard-phone")
+    assert not page.problems, page.problems
+
+
+def test_a_resident_asks_on_a_phone_to_delete_their_information(browser, server):
+    """Privacy app: the resident sees what the platform holds about them and files a deletion request."""
+    page = open_page(browser, server, "resident", width=390)
+    page.goto(f"{server}/privacy/mine/")
+    assert page.locator("a[href='/privacy/mine/download/']").count() == 1
+    form = page.locator("form[action='/privacy/mine/requests/']")
+    form.locator("[name=kind][value=deletion]").check()
+    form.locator("[name=details]").fill("我搬走了，请删除我的信息")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/privacy/mine/")
+    row = page.locator("li[data-request]", has_text="我搬走了")
+    assert row.count() == 1 and row.locator(".badge.text-bg-warning").count() == 1  # submitted, answer due
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "privacy-mine-phone")
+    assert not page.problems, page.problems
+
+
+def test_lockout_message_and_the_totp_set_up_page(browser, server):
+    import re
+
+    # Wrong passwords for a user name no other test uses (the lock is that name at this address).
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + "/login/")
+    for _ in range(5):
+        page.fill("#id_username", "no-such-user")
+        page.fill("#id_password", "wrong-password")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+    alert = page.locator(".alert-danger").inner_text()
+    assert "5" in alert and re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", alert)  # the limit and when it ends
+    shot(page, "accounts-lockout")
+    context.close()
+    # The set-up page draws its QR code (a data: image, allowed by the CSP); nothing is confirmed.
+    page = open_page(browser, server, "admin")
+    page.goto(server + "/accounts/two-step/setup/")
+    qr = page.locator("img.otp-qr")
+    assert qr.get_attribute("src").startswith("data:image/svg+xml")
+    assert page.evaluate("document.querySelector('img.otp-qr').naturalWidth") > 100
+    assert page.locator(".otp-secret").inner_text().strip()
+    shot(page, "accounts-totp-setup")
     assert not page.problems, page.problems

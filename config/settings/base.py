@@ -3,6 +3,7 @@
 Defaults are the safe production ones: DEBUG off, no hosts allowed, secure cookies. The
 development and test modules relax what they must.
 """
+import datetime
 import os
 from pathlib import Path
 
@@ -33,6 +34,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # (rotation). PII_HASH_KEY: the key of the blind index used for look-ups.
 PII_KEYS = env_list("PII_KEYS")
 PII_HASH_KEY = os.environ.get("PII_HASH_KEY", "")
+# PII_CIPHER: "fernet" (default) or "sm4" (国密 SM4-CBC + HMAC-SM3, keys PII_SM4_KEYS: comma-separated,
+# 64 hex characters each, the first encrypts). See docs/personal-data.md.
+PII_CIPHER = os.environ.get("PII_CIPHER", "fernet").strip().lower() or "fernet"
+PII_SM4_KEYS = env_list("PII_SM4_KEYS")
+# Audit entries and finished task results older than this are pruned by manage.py prune_audit_log
+# (never fewer than 180 days).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +60,11 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    # Sign-in security (docs/accounts-security.md); axes before accounts, whose audit receivers read its verdict.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.organizations",
@@ -71,6 +84,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.coverage",
     "dangjian.reports",
+    "dangjian.privacy",
 ]
 
 MIDDLEWARE = [
@@ -80,10 +94,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangjian.core.watermark.WatermarkMiddleware",  # stamps xlsx/docx downloads with who and when
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dangjian.accounts.middleware.SessionIdleMiddleware",
+    "dangjian.accounts.middleware.SignInRequirementsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +133,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dangjian.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A persistent connection broken by a database restart is noticed and replaced at the start
+        # of the next request instead of failing it.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -261,10 +283,20 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Logs go to standard error (journald under systemd). LOG_FORMAT=json writes one JSON object per
+# line (time, level, logger, message, and the exception) for a log collector; "text" is for people.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                 "json_ensure_ascii": False},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -276,6 +308,10 @@ EXPORT_INLINE_LIMIT = int(os.environ.get("EXPORT_INLINE_LIMIT", "2000"))
 # how many calls one address (or, for filing, one API key) may make per minute.
 OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "linjiang.gov.cn")
 OPEN311_RATE = {"post": os.environ.get("OPEN311_RATE_POST", "60/min"), "get": os.environ.get("OPEN311_RATE_GET", "600/min")}
+# Rate limits of residents' form posts (per user) and public pages (per user or address), see
+# dangjian/core/ratelimit.py; "0/min" switches one off.
+RATE_LIMITS = {"resident_post": os.environ.get("RATE_RESIDENT_POST", "10/min"),
+               "public_page": os.environ.get("RATE_PUBLIC_PAGE", "60/min")}
 
 # Caches: the default one per process; "stats" holds computed statistics (dashboards, the 大屏,
 # the stats API), shared by every process of one machine through files under var/; a site with
@@ -290,3 +326,51 @@ CACHES = {
     },
 }
 STATS_CACHE_SECONDS = int(os.environ.get("DANGJIAN_STATS_CACHE_SECONDS", "600"))
+
+# Sign-in security (docs/accounts-security.md). Lockout: a user name tried from one address is
+# locked after LOGIN_FAILURE_LIMIT failures for LOGIN_LOCKOUT_MINUTES (django-axes; the lockout
+# backend comes first). LOGIN_TRUSTED_PROXY_COUNT: reverse proxies in front of the app whose
+# X-Forwarded-For is trusted (1 behind one nginx), so the address is the client's, not nginx's.
+AUTHENTICATION_BACKENDS = [
+    "dangjian.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+LOGIN_TRUSTED_PROXY_COUNT = int(os.environ.get("LOGIN_TRUSTED_PROXY_COUNT", "0"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "dangjian.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "dangjian.core.clients.client_ip"
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # not a line per login; lockouts still show
+# Passwords: the complexity rule besides Django's; PASSWORD_MAX_AGE_DAYS > 0 sends a user whose
+# password is older to the change page after login until they change it (0 = off).
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "dangjian.accounts.validators.ComplexityValidator"}]
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "0"))
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_COOKIE_AGE after login in any case.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+# Second factor (TOTP). OTP_REQUIRED_ROLES: role codes (dangjian.core.access.Role) whose holders must
+# set up and use it, e.g. "admin,organizer,secretary,auditor" in production; empty = nobody is forced.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES")
+OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "基层党建工作平台")
+# Single sign-on through OpenID Connect, on only when every SSO_OIDC_* endpoint and the client are set.
+SSO_OIDC_ENABLED = all(os.environ.get(f"SSO_OIDC_{name}") for name in (
+    "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "USER_ENDPOINT", "JWKS_ENDPOINT", "CLIENT_ID", "CLIENT_SECRET"))
+if SSO_OIDC_ENABLED:
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["SSO_OIDC_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["SSO_OIDC_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["SSO_OIDC_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["SSO_OIDC_JWKS_ENDPOINT"]
+    OIDC_RP_CLIENT_ID = os.environ["SSO_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ["SSO_OIDC_CLIENT_SECRET"]
+    OIDC_RP_SIGN_ALGO = os.environ.get("SSO_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("SSO_OIDC_SCOPES", "openid profile")
+    OIDC_CREATE_USER = False
+    SSO_OIDC_USERNAME_CLAIM = os.environ.get("SSO_OIDC_USERNAME_CLAIM", "preferred_username")  # "" = by sso_subject only
+    LOGIN_REDIRECT_URL_FAILURE = "/sso/refused/"
+    AUTHENTICATION_BACKENDS += ["dangjian.accounts.sso.OIDCBackend"]

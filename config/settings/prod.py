@@ -7,9 +7,11 @@ for load balancers and monitoring on the private network.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PII_HASH_KEY, PII_KEYS, SECRET_KEY, env_bool
+from .base import PII_CIPHER, PII_HASH_KEY, PII_KEYS, PII_SM4_KEYS, SECRET_KEY, env_bool
 
-for name, value in {"SECRET_KEY": SECRET_KEY, "PII_KEYS": PII_KEYS, "PII_HASH_KEY": PII_HASH_KEY}.items():
+# The keys of the configured cipher (docs/personal-data.md): Fernet keys, or SM4 keys for 国密.
+cipher_keys = {"PII_SM4_KEYS": PII_SM4_KEYS} if PII_CIPHER == "sm4" else {"PII_KEYS": PII_KEYS}
+for name, value in {"SECRET_KEY": SECRET_KEY, **cipher_keys, "PII_HASH_KEY": PII_HASH_KEY}.items():
     if not value:
         raise ImproperlyConfigured(f"{name} must be set in the environment")
 

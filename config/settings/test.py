@@ -18,3 +18,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "stats": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+
+# Rate limits count across tests in one process (the cache outlives a test); tests of the limits set
+# their own rates with override_settings.
+RATE_LIMITS = {"resident_post": "10000/min", "public_page": "10000/min"}

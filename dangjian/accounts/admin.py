@@ -17,7 +17,8 @@ class UserAdmin(BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "full_name", "is_active", "is_superuser", "last_login"]
     search_fields = ["username", "full_name"]
-    fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ["full_name"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ["full_name", "sso_subject", "password_changed_at"]}),)
+    readonly_fields = ["password_changed_at"]
 
     def save_formset(self, request, form, formset, change):
         """Role changes made here are audited like any other."""

@@ -1,6 +1,7 @@
 """Users (用户) and their role assignments (角色授权)."""
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import Role
@@ -14,10 +15,20 @@ class User(AbstractUser):
     """
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    # When the password was last set: the maximum password age counts from here.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # The person's identifier at the single sign-on provider (the OIDC ``sub`` claim), set by an
+    # administrator; empty for users who only log in with a password.
+    sso_subject = models.CharField(_("single sign-on subject"), max_length=255, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def set_password(self, raw_password):
+        """Set the password and note when, for the maximum password age."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     def get_full_name(self):
         return self.full_name or super().get_full_name()

@@ -7,6 +7,12 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/users/", views.user_list, name="users"),
     path("accounts/users/<int:pk>/password/", views.user_password_reset_view, name="password_reset"),
+    path("accounts/users/<int:pk>/unlock/", views.user_unlock_view, name="unlock"),
+    path("accounts/two-step/", views.otp_overview, name="otp"),
+    path("accounts/two-step/setup/", views.otp_setup, name="otp_setup"),
+    path("accounts/two-step/verify/", views.otp_verify, name="otp_verify"),
+    path("accounts/two-step/disable/", views.otp_disable, name="otp_disable"),
+    path("sso/refused/", views.sso_refused, name="sso_refused"),
 ]
 
 # Login and password pages keep Django's well-known names.

@@ -16,7 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.access import can, covers, get_for, user_scope
 from dangjian.core.forms import submit
+from dangjian.core.ratelimit import rate_limited
 from dangjian.organizations.models import Organization
+from dangjian.privacy.choices import Purpose
+from dangjian.privacy.forms import add_consent
+from dangjian.privacy.services import with_consent
 
 from . import selectors, services
 from .choices import BookingStatus
@@ -40,6 +44,7 @@ def _base(**extra):
 
 
 @require_GET
+@rate_limited("public_page", group="centres.catalogue", methods=None)
 def catalogue(request):
     """The public catalogue: every active centre, its hours, services and representative days."""
     return render(request, "centres/catalogue.html", _base(centres=selectors.public_centres()))
@@ -224,6 +229,7 @@ def rep_visit_add(request, pk):
 
 
 @login_required
+@rate_limited("resident_post", group="centres.book")
 def book(request, pk):
     """A resident books a service of a centre: choose the service, the day, then a free time."""
     centre = get_object_or_404(ServiceCentre.objects.filter(active=True), pk=pk)
@@ -243,7 +249,10 @@ def book(request, pk):
     free = [t for t in times if taken.get(t, 0) < item.capacity] if item and day and centre.is_open_on(day) else []
     form = BookingForm(data, items=items, times=free if not data else times,
                        initial={"item": item, "day": day})
-    done = submit(request, form, lambda d: services.booking_make(actor=request.user, **d),
+    add_consent(form, Purpose.BOOKING)
+    done = submit(request, form, lambda d: with_consent(
+        actor=request.user, purpose=Purpose.BOOKING, data=d,
+        run=lambda data: services.booking_make(actor=request.user, **data)),
                   message=_("Your booking is made. Please come on time."), next_url=reverse("centres:my_bookings"))
     return done or render(request, "centres/book.html", _base(
         centre=centre, form=form, item=item, day=day, free=free, open_today=centre.is_open_on(day) if day else False))

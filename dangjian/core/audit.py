@@ -64,6 +64,13 @@ ACTION_LABELS = {
     "ledger.exported": _("Meeting ledger downloaded"),
     "study.exported": _("Study hours exported"),
     "user.password_reset": _("Password reset"),
+    "user.logged_in": _("Logged in"),  # accounts: sign-in security
+    "user.login_failed": _("Login failed"),
+    "user.locked_out": _("Locked out after failed logins"),
+    "user.unlocked": _("Lockout lifted"),
+    "user.otp_enabled": _("Two-step verification turned on"),
+    "user.otp_disabled": _("Two-step verification turned off"),
+    "user.otp_failed": _("Wrong verification code"),
     "role.granted": _("Role granted"),
     "role.revoked": _("Role revoked"),
     "notice.published": _("Notice published"),
@@ -122,6 +129,7 @@ ACTION_LABELS = {
     "calendar.day_saved": _("Calendar day set"),
     "calendar.day_deleted": _("Calendar day removed"),
     "calendar.year_imported": _("Calendar year imported"),
+    "task.requeued": _("Background task run again"),
     "calendar.year_confirmed": _("Calendar year marked complete"),
     "calendar.package_loaded": _("Calendar loaded from the chinese-calendar package"),
     "applicant.created": _("Application for Party membership registered"),
@@ -288,6 +296,16 @@ ACTION_LABELS = {
     "inspection_pack.requested": _("Inspection pack requested"),
     "inspection_pack.downloaded": _("Inspection pack downloaded"),
     "monthly_summary.sent": _("Monthly summaries sent"),
+    # core: personal-data access report and retention
+    "audit.exported": _("Personal-data access report exported"),
+    "audit.pruned": _("Old audit entries pruned"),
+    # privacy app: residents' personal-information rights
+    "privacy.request_submitted": _("Personal-information request submitted"),
+    "privacy.request_done": _("Personal-information request done"),
+    "privacy.request_refused": _("Personal-information request refused"),
+    "privacy.resident_erased": _("Resident's personal information erased"),
+    "privacy.exported_own": _("Resident downloaded their own data"),
+    "privacy.contacts_purged": _("Residents' contact details blanked after the retention period"),
 }
 
 
@@ -324,7 +342,8 @@ def action_label(code: str) -> str:
 def _field(entry: AuditEntry, key: str):
     """The model field a change key names; None for other keys (and for reverse relations, which
     have no label of their own)."""
-    model = entry.content_type.model_class() if entry.content_type_id else None
+    # get_for_id answers from the content types cache: no query per entry of a page.
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class() if entry.content_type_id else None
     try:
         field = model._meta.get_field(key) if model is not None else None
     except FieldDoesNotExist:

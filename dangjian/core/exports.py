@@ -17,9 +17,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from .background import background
 from .models import Export
+from .watermark import watermark_file
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +47,14 @@ def export_create(*, actor, kind: str, params: dict, purpose: str = "", row_coun
 
 
 def export_run(*, export_id: int) -> Export:
-    """Write the file of a waiting export; a failure is kept on the record, never half a file."""
+    """Write the file of a waiting export; a failure is kept on the record, never half a file.
+
+    An export left "running" is written again from the start: its worker was killed before the file
+    was kept (the file is saved under a new name only at the end), and the recovered task is the
+    only one writing it."""
     with transaction.atomic():
         export = Export.objects.select_for_update().get(pk=export_id)
-        if export.status != Export.Status.PENDING:
+        if export.status not in (Export.Status.PENDING, Export.Status.RUNNING):
             return export
         export.status = Export.Status.RUNNING
         export.save(update_fields=["status"])
@@ -57,6 +64,7 @@ def export_run(*, export_id: int) -> Export:
             count = writer(export, target)
             target.seek(0)
             suffix = SUFFIXES.get(export.kind, ".xlsx")
+            watermark_file(target, kind=suffix.lstrip("."), user=export.requested_by)  # zip packs are left as written
             name = default_storage.save(f"exports/{secrets.token_urlsafe(24)}{suffix}", File(target))
     except Exception as exc:
         logger.exception("Export %s failed", export_id)
@@ -75,6 +83,7 @@ def export_progress(export: Export, percent: int) -> None:
     Export.objects.filter(pk=export.pk).update(progress=export.progress)
 
 
+@background(label=_("Write an export file"), attempts=3)
 @task()
 def run_export(export_id: int) -> str:
     """Background task: write one export's file."""

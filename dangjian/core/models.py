@@ -163,3 +163,19 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+class TaskAttempt(models.Model):
+    """A retry of a failed background task (重试): which attempt the queued run is, and the chain's first
+    run. First runs have no row. Written only by :mod:`dangjian.core.background`."""
+
+    result_id = models.CharField(_("task run"), max_length=64, unique=True)
+    first_id = models.CharField(_("first run"), max_length=64, db_index=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"))
+
+    class Meta:
+        verbose_name = _("task attempt")
+        verbose_name_plural = _("task attempts")
+
+    def __str__(self):
+        return f"{self.first_id} #{self.attempt}"

@@ -46,3 +46,56 @@ def clean_evidence(upload, field: str = "evidence") -> ContentFile:
         raise ValidationError({field: ValidationError(
             _("The file is not a valid %(kind)s file.") % {"kind": suffix[1:].upper()}, code="evidence_file_content")})
     return ContentFile(content, name=name)
+
+
+# Further kinds some pages accept besides evidence (meeting files, course material, recruitment
+# documents, notice attachments), each with the first bytes it must start with.
+_MORE_MAGIC = {".ppt": (b"\xd0\xcf\x11\xe0",), ".pptx": (b"PK\x03\x04",), ".gif": (b"GIF87a", b"GIF89a")}
+REENCODED_PHOTOS = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+
+
+def _is_text(content: bytes) -> bool:
+    if b"\x00" in content:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def clean_upload(upload, *, field: str, types, max_bytes: int = EVIDENCE_MAX_BYTES) -> ContentFile:
+    """An uploaded file checked like evidence (its kind among ``types``, its size, its first bytes
+    matching its kind; a text file must be text), ready to be saved. JPEG, PNG and WebP photos come
+    back re-encoded without their metadata under a random name; other files keep their name. Errors
+    are raised under ``field`` with codes ``upload_file_type``, ``upload_file_size``, ``upload_file_content``."""
+    from dangjian.grid.services_requests import clean_photo
+
+    name = Path(getattr(upload, "name", "") or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in types:
+        raise ValidationError({field: ValidationError(
+            _("%(name)s: this kind of file cannot be attached (allowed: %(types)s).")
+            % {"name": name, "types": " ".join(sorted(t.lstrip(".") for t in types))}, code="upload_file_type")})
+    if upload.size > max_bytes:
+        raise ValidationError({field: ValidationError(_("%(name)s is larger than %(mb)s MB.")
+                                                      % {"name": name, "mb": max_bytes // (1024 * 1024)},
+                                                      code="upload_file_size")})
+    if suffix in REENCODED_PHOTOS:
+        try:
+            return clean_photo(upload)
+        except ValidationError:
+            raise ValidationError({field: ValidationError(_("%(name)s is not a valid photo.") % {"name": name},
+                                                          code="upload_file_content")}) from None
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    magic = {**_MAGIC, **_MORE_MAGIC}.get(suffix)
+    valid = _is_text(content) if suffix == ".txt" else bool(magic) and any(content.startswith(m) for m in magic)
+    if not valid:
+        raise ValidationError({field: ValidationError(
+            _("%(name)s is not a valid %(kind)s file.") % {"name": name, "kind": suffix[1:].upper()},
+            code="upload_file_content")})
+    return ContentFile(content, name=name)

@@ -16,6 +16,7 @@ from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import member_breakdown, scope_roots, structure_warnings, terms_ending
 
 from .access import user_scope
+from .background import worker_health
 from .models import AuditEntry
 
 # Functions that add items to the workbench: ``f(*, root, user, today) -> list[dict]``, each item
@@ -122,8 +123,6 @@ def large_font(request):
 @require_GET
 def healthz(request):
     """Health of the database and the background worker, for load balancers and monitoring."""
-    from django_tasks_db.models import DBTaskResult
-
     status = {"database": "ok", "worker": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -131,17 +130,5 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any failure means the database is not usable
         status["database"] = "error"
         return JsonResponse(status, status=503)
-    from .tasks import worker_heartbeat
-
-    # The worker is healthy if it ran a heartbeat lately; queue the next one.
-    recent = timezone.now() - datetime.timedelta(minutes=5)
-    last = DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path, status="SUCCESSFUL").order_by(
-        "-finished_at").values_list("finished_at", flat=True).first()
-    waiting = DBTaskResult.objects.filter(status="READY", enqueued_at__lt=recent).exists()
-    if not DBTaskResult.objects.filter(task_path=worker_heartbeat.module_path, status="READY").exists():
-        worker_heartbeat.enqueue()
-    if last is None or last < recent:
-        status["worker"] = "stalled" if waiting else "starting"
-    status["worker_last_seen"] = last.isoformat() if last else None
+    status.update(worker_health())
     return JsonResponse(status, status=200 if status["worker"] != "stalled" else 503)
-

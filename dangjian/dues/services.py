@@ -153,6 +153,15 @@ def payments_record(*, actor, organization: Organization, month: datetime.date, 
     if problems:
         raise ValidationError({"entries": problems})
     with transaction.atomic():
+        # Two collectors of one month at once: the second waits for the first and is refused,
+        # instead of failing on the once-a-month constraint.
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        paid_now = set(DuesPayment.objects.filter(member_id__in=[r.member_id for r in rows], month=month)
+                       .values_list("member_id", flat=True))
+        if paid_now:
+            raise ValidationError({"entries": [
+                _("%(name)s has already paid for %(month)s; correct that payment instead.")
+                % {"name": r.member.name, "month": f"{month:%Y-%m}"} for r in rows if r.member_id in paid_now]})
         created = DuesPayment.objects.bulk_create(rows)
         audit_log(actor=actor, action="dues.collected", obj=organization, organization=organization,
                   changes={"month": month, "count": len(created),

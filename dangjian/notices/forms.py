@@ -11,6 +11,9 @@ from dangjian.organizations.models import Organization
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ATTACHMENT = 20 * 1024 * 1024
+# Kinds of notice attachments (documents, slides, photos), checked by their first bytes.
+NOTICE_ATTACHMENT_TYPES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".jpg", ".jpeg",
+                                     ".png", ".txt"})
 
 
 class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -48,6 +51,15 @@ class NoticeForm(_TargetedForm):
         f = self.cleaned_data.get("attachment")
         if f and f.size > MAX_ATTACHMENT:
             raise forms.ValidationError(_("The attachment is larger than 20 MB."))
+        if f:  # documents and photos only, each what its name says; photos without EXIF
+            from django.core.exceptions import ValidationError
+
+            from dangjian.core.uploads import clean_upload
+
+            try:
+                f = clean_upload(f, field="attachment", types=NOTICE_ATTACHMENT_TYPES, max_bytes=MAX_ATTACHMENT)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.error_dict["attachment"]) from None
         return f
 
 

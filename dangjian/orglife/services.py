@@ -177,6 +177,8 @@ def meeting_attach(*, actor, meeting: Meeting, files) -> list:
     """Keep photos and files with a meeting's record (会议照片、材料)."""
     from pathlib import Path
 
+    from dangjian.core.uploads import clean_upload
+
     from .models import MeetingAttachment
 
     for upload in files:
@@ -185,9 +187,12 @@ def meeting_attach(*, actor, meeting: Meeting, files) -> list:
                                    % {"name": upload.name}})
         if upload.size > ATTACHMENT_MAX_BYTES:
             raise ValidationError({"attachments": _("%(name)s is larger than 10 MB.") % {"name": upload.name}})
+    # Every file is what its name says (first bytes), photos re-encoded without EXIF; all checked first.
+    cleaned = [(upload.name, clean_upload(upload, field="attachments", types=ATTACHMENT_TYPES,
+                                          max_bytes=ATTACHMENT_MAX_BYTES)) for upload in files]
     with transaction.atomic():
-        saved = [MeetingAttachment.objects.create(meeting=meeting, file=upload, title=upload.name[:100])
-                 for upload in files]
+        saved = [MeetingAttachment.objects.create(meeting=meeting, file=content, title=name[:100])
+                 for name, content in cleaned]
         if saved:
             audit_log(actor=actor, action="meeting.attached", obj=meeting, organization=meeting.organization,
                       changes={"count": len(saved)})

@@ -36,10 +36,19 @@ def _check_hours(hours: Decimal, *, organization, on: datetime.date):
         raise ValidationError(_("The day of study cannot be in the future."))
 
 
+# Course material: documents, slides, photos and plain text, at most 10 MB.
+COURSE_MATERIAL_TYPES = frozenset({".pdf", ".doc", ".docx", ".ppt", ".pptx", ".xls", ".xlsx", ".txt", ".jpg",
+                                   ".jpeg", ".png"})
+
+
 def course_publish(*, actor, organization, title: str, hours: Decimal, description: str = "", link: str = "",
                    material=None) -> Course:
     """Put a course in the study library of an organization's subtree."""
     _check_hours(hours, organization=organization, on=timezone.localdate())
+    if material:  # a document or a photo, checked like evidence (kind, size, first bytes; photos without EXIF)
+        from dangjian.core.uploads import clean_upload
+
+        material = clean_upload(material, field="material", types=COURSE_MATERIAL_TYPES)
     with transaction.atomic():
         course = Course.objects.create(organization=organization, title=title, hours=hours, description=description,
                                        link=link, material=material or "")

@@ -381,9 +381,13 @@ def document_add(*, actor, applicant: Applicant, step_number: int, title: str, u
                                % {"name": upload.name}})
     if upload.size > DOCUMENT_MAX_BYTES:
         raise ValidationError({"file": _("%(name)s is larger than 10 MB.") % {"name": upload.name}})
+    from dangjian.core.uploads import clean_upload
+
+    # The file must be what its name says (first bytes); photos are kept re-encoded without EXIF.
+    content = clean_upload(upload, field="file", types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES)
     with transaction.atomic():
         document = StepDocument.objects.create(applicant=applicant, step_number=step_number,
-                                               title=(title or upload.name)[:100], file=upload,
+                                               title=(title or upload.name)[:100], file=content,
                                                uploaded_by=actor if getattr(actor, "pk", None) else None)
         audit_log(actor=actor, action="applicant.document_added", obj=applicant, organization=applicant.organization,
                   changes={"step": step_number, "title": document.title})

@@ -169,6 +169,15 @@ def transfer_send(*, actor, member: Member, kind: str = K.WITHIN, to_organizatio
     return transfer
 
 
+def _lock_pending(transfer: Transfer) -> None:
+    """Lock the transfer's row and read its status again: of two people acting on one letter at
+    the same moment, the second waits here and is refused once the first has moved it on."""
+    current = Transfer.objects.select_for_update().values_list("status", flat=True).get(pk=transfer.pk)
+    if current != S.PENDING:
+        transfer.status = current
+        raise ValidationError(_("This transfer is already %(status)s.") % {"status": transfer.get_status_display()})
+
+
 def _check_open(transfer: Transfer, *, on: datetime.date):
     if transfer.status != S.PENDING:
         raise ValidationError(_("This transfer is already %(status)s.") % {"status": transfer.get_status_display()})
@@ -192,6 +201,7 @@ def transfer_receive(*, actor, transfer: Transfer, on: datetime.date | None = No
         raise ValidationError(_("%(name)s is %(status)s and cannot be received.")
                               % {"name": member.name, "status": member.get_status_display()})
     with transaction.atomic():
+        _lock_pending(transfer)
         _move(actor=actor, transfer=transfer, to=S.RECEIVED, on=on, note=note)
         member_move(actor=actor, member=member, organization=transfer.to_organization, on=on)
         transfer.received_on = on
@@ -209,6 +219,7 @@ def transfer_reject(*, actor, transfer: Transfer, reason: str) -> Transfer:
     if transfer.status != S.PENDING:
         raise ValidationError(_("This transfer is already %(status)s.") % {"status": transfer.get_status_display()})
     with transaction.atomic():
+        _lock_pending(transfer)
         _move(actor=actor, transfer=transfer, to=S.REJECTED, on=timezone.localdate(), note=reason)
         transfer.closing_note = reason[:300]
         transfer.save(update_fields=["status", "closing_note"])
@@ -225,6 +236,7 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str) -> Transfer:
     if transfer.status != S.PENDING:
         raise ValidationError(_("This transfer is already %(status)s.") % {"status": transfer.get_status_display()})
     with transaction.atomic():
+        _lock_pending(transfer)
         _move(actor=actor, transfer=transfer, to=S.CANCELLED, on=timezone.localdate(), note=reason)
         transfer.closing_note = reason[:300]
         transfer.save(update_fields=["status", "closing_note"])

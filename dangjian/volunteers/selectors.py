@@ -67,7 +67,9 @@ def community_figures(organization, year=None) -> dict:
     counts once), activities held, service hours, teams."""
     teams_q = Q(need__activity__team__organization__path__startswith=organization.path)
     signups = _done(SignUp.objects.filter(teams_q), year)
-    people = {_person_key(r) for r in signups.values_list("volunteer__user", "volunteer__member", "volunteer_id")}
+    # Distinct (account, member, volunteer) in SQL, unsorted: one row per volunteer, not per sign-up.
+    people = {_person_key(r) for r in signups.order_by().values_list("volunteer__user", "volunteer__member",
+                                                                     "volunteer_id").distinct()}
     activities = VolunteerActivity.objects.filter(team__organization__path__startswith=organization.path,
                                                   status=ActivityStatus.HELD)
     if year:

@@ -245,5 +245,5 @@ def figures(request):
     volunteers = selectors.community_volunteers(org).restrict(request.user)
     return render(request, "volunteers/figures.html", {
         "nav": "volunteers", "org": org, "year": year, "figures": selectors.community_figures(org, year),
-        "ledger": [v for v in selectors.volunteer_ledger(volunteers, year) if v.hours][:200],
+        "ledger": list(selectors.volunteer_ledger(volunteers, year).filter(hours__gt=0)[:200]),
     })

@@ -13,8 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core.access import covers, get_for, user_scope
 from dangjian.core.files import stored_file_response
 from dangjian.core.forms import submit
+from dangjian.core.ratelimit import rate_limited
 from dangjian.grid.models import Building
 from dangjian.organizations.models import Organization
+from dangjian.privacy.choices import Purpose
+from dangjian.privacy.forms import add_consent
+from dangjian.privacy.services import with_consent
 
 from . import selectors
 from .choices import WishAction, WishStatus
@@ -45,6 +49,7 @@ def _step_wish(request, pk, action) -> Wish:
 
 
 @require_GET
+@rate_limited("public_page", group="wishes.board", methods=None)
 def board(request, pk):
     """The public wish board of a community (no login): no personal data."""
     org = get_object_or_404(Organization.objects.only("id", "name", "short_name", "path"), pk=pk)
@@ -64,6 +69,7 @@ def mine(request):
 
 
 @login_required
+@rate_limited("resident_post", group="wishes.new")
 def new(request):
     """Submit a wish: a resident for themselves; grid staff for a resident of their grids."""
     grid_ids = user_scope(request.user, "add").grid_ids
@@ -74,9 +80,14 @@ def new(request):
         community = selectors.wish_communities().filter(pk=request.GET["organization"]).first()
     form = WishForm(request.POST or None, buildings=buildings, community=community, on_behalf=on_behalf)
     form.fields["organization"].widget.attrs["hx-get"] = request.path
+    if not on_behalf:  # a grid worker filing for a resident tells them the notice in person
+        add_consent(form, Purpose.WISH)
 
     def action(data):
-        return wish_submit(actor=request.user, on_behalf=on_behalf, **data)
+        if on_behalf:
+            return wish_submit(actor=request.user, on_behalf=True, **data)
+        return with_consent(actor=request.user, purpose=Purpose.WISH, data=data,
+                            run=lambda d: wish_submit(actor=request.user, on_behalf=False, **d))
 
     done = submit(request, form, action, message=_("Thank you. Your wish is sent to the community for review."),
                   next_url=wish_url)

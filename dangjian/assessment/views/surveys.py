@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.access import can, get_for, user_scope
 from dangjian.core.forms import add_service_errors, submit
+from dangjian.core.ratelimit import rate_limited
 from dangjian.core.spreadsheets import XLSX_CONTENT_TYPE
 from dangjian.organizations.models import Organization
 
@@ -259,6 +260,7 @@ def _address(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+@rate_limited("public_page", group="assessment.survey_answer", methods=None)
 def answer(request, key):
     """The public answer page (phone first): signed-in users of the audience, or a ballot code
     typed in or carried by the QR code (``?code=``). Every refusal is a plain message."""

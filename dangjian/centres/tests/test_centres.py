@@ -51,7 +51,8 @@ def test_resident_books_on_the_phone_flow_and_cancels(client_for, station):
     closed = client.get(f"/centres/{station.pk}/book/", {"item": item.pk, "day": saturday.isoformat()})
     assert "09:30" not in closed.content.decode()
     response = client.post(f"/centres/{station.pk}/book/", {"item": item.pk, "day": day.isoformat(),
-                                                             "start": "09:30", "contact_phone": "13912345678"})
+                                                             "start": "09:30", "contact_phone": "13912345678",
+                                                             "consent": "on"})
     assert response.status_code == 302, response.context["form"].errors
     booking = Booking.objects.get(item=item)
     assert booking.status == BookingStatus.BOOKED and booking.phone_masked == "139****5678"

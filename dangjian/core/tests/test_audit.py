@@ -44,6 +44,18 @@ def test_audit_log_page_is_scoped(client_for, org):
     assert client_for("branch").get("/audit/").status_code == 403
 
 
+def test_audit_log_page_query_count_does_not_grow_with_its_entries(client_for, org, django_assert_max_num_queries):
+    client = client_for("auditor")
+    for i in range(60):  # a full page of entries with changes, each naming its object's type
+        audit_log(actor=None, action="member.updated", obj=org["branch"], organization=org["branch"],
+                  changes={"name": [f"旧{i}", f"新{i}"]})
+    client.get("/audit/")  # content types cached as in a running server
+    with django_assert_max_num_queries(12):
+        response = client.get("/audit/")
+    assert len(response.context["page_obj"]) == 50
+    assert "新59" in response.content.decode()
+
+
 def test_workbench_lists_meetings_still_due_for_a_branch(client_for):
     response = client_for("branch").get("/")
     kinds = {t["kind"] for t in response.context["todos"]}

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core.access import get_for
 from dangjian.core.forms import act, submit
+from dangjian.core.ratelimit import rate_limited
 from dangjian.organizations.choices import UnitKind
 from dangjian.organizations.models import Organization
 
@@ -156,6 +157,7 @@ def affair_renew(request, pk):
 
 
 @require_GET
+@rate_limited("public_page", group="coverage.affairs_public", methods=None)
 def affairs_public(request, pk):
     """The public list (公开目录) of tasks an authority admitted and in force today: no login, no
     names of individuals, no phones."""

@@ -10,7 +10,14 @@ from ..models import DuesPayment
 
 
 class YearFilter(django_filters.NumberFilter):
+    """A year as a whole number from 1 to 9999 (a date can hold no other); anything else answers 400."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 class MonthFilter(django_filters.DateFilter):

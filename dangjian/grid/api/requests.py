@@ -22,6 +22,9 @@ from ..workflow import allowed_actions, may_file_for, request_transition
 
 
 class TransitionSerializer(serializers.ModelSerializer):
+    # Blank for the step that filed the request: declared so that the schema allows the blank value.
+    from_status = serializers.ChoiceField(choices=RequestStatus.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = RequestTransition
         fields = ["id", "action", "from_status", "to_status", "actor_name", "actor_role", "team", "note", "at",
@@ -35,6 +38,8 @@ class RequestSerializer(serializers.ModelSerializer):
     category_code = serializers.CharField(source="category.code", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     overdue = serializers.SerializerMethodField()
+    # Blank until the resident rates: declared so that the schema allows the blank value.
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ServiceRequest
@@ -80,6 +85,7 @@ class ResidentRequestSerializer(serializers.ModelSerializer):
 
     status_display = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ServiceRequest

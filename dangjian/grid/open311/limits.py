@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from dangjian.core.clients import client_ip
+
 from .errors import Open311Error
 from .keys import key_hash
 
@@ -24,7 +26,7 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_ip(request) or "unknown"
 
 
 def check_rate(request, kind: str) -> None:

@@ -143,7 +143,7 @@ def test_resident_files_and_rates_not_satisfied_reworks(client_for, personas):
     building = Building.objects.filter(grid=first_grid()).first()
     response = client.post(f"/grid/my/new/?community={community.pk}", {
         "community": community.pk, "building": building.pk,
-        "category": RequestCategory.objects.get(code="noise").pk, "description": "夜里很吵"})
+        "category": RequestCategory.objects.get(code="noise").pk, "description": "夜里很吵", "consent": "on"})
     assert response.status_code == 302
     r = ServiceRequest.objects.latest("pk")
     assert r.reporter == personas["resident"] and r.channel == "resident"

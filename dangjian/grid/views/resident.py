@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangjian.core.forms import add_service_errors
+from dangjian.core.ratelimit import rate_limited
 from dangjian.organizations.models import Organization
+from dangjian.privacy.choices import Purpose
+from dangjian.privacy.forms import add_consent
+from dangjian.privacy.services import with_consent
 
 from ..choices import Channel, RequestAction, RequestStatus
 from ..forms_requests import RateForm, ResidentRequestForm
@@ -39,12 +43,14 @@ def my_requests(request):
 
 
 @login_required
+@rate_limited("resident_post", group="grid.my_request_new")
 def my_request_new(request):
     community = None
     if request.GET.get("community", "").isdigit():
         community = Organization.objects.filter(pk=request.GET["community"], grids__active=True).first()
     form = ResidentRequestForm(request.POST or None, request.FILES or None, community=community)
     form.fields["community"].widget.attrs["hx-get"] = reverse("grid:my_request_new")
+    add_consent(form, Purpose.GRID_REQUEST)
     if not form.fields["community"].queryset.exists():
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
@@ -54,11 +60,12 @@ def my_request_new(request):
             form.add_error("building", _("Please choose a building of the community."))
         else:
             try:
-                created = request_file_with_photo(
-                    actor=request.user, photo=data.get("photo"), channel=Channel.RESIDENT,
-                    category=data["category"], description=data["description"], building=data["building"],
-                    contact_name=(request.user.get_full_name() or "")[:50],
-                    contact_phone=data.get("contact_phone") or "")
+                created = with_consent(actor=request.user, purpose=Purpose.GRID_REQUEST, data=data, run=lambda d: (
+                    request_file_with_photo(
+                        actor=request.user, photo=d.get("photo"), channel=Channel.RESIDENT,
+                        category=d["category"], description=d["description"], building=d["building"],
+                        contact_name=(request.user.get_full_name() or "")[:50],
+                        contact_phone=d.get("contact_phone") or "")))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -17,6 +17,18 @@ def test_search_by_name_pinyin_initials_and_last_digits(client_for, org):
         assert target.name in names(response), q
 
 
+def test_search_by_whole_id_or_mobile_number_finds_exactly_that_member(client_for, org):
+    client = client_for("community")
+    target = org["branch"].members.exclude(phone="").order_by("id").first()
+    for q in (target.id_number, target.id_number.lower(), f" {target.phone} "):
+        response = client.get("/members/", {"q": q, "org": org["community"].pk, "per_page": 100})
+        assert names(response) == [target.name], q
+    # Out of the user's scope the same number finds nobody.
+    outsider = Member.objects.exclude(organization__path__startswith=org["community"].path).order_by("id").first()
+    response = client.get("/members/", {"q": outsider.id_number, "per_page": 100})
+    assert names(response) == []
+
+
 def test_filters_and_sort(client_for, org):
     client = client_for("organizer")
     response = client.get("/members/", {"org": org["community"].pk, "category": "retired", "sort": "age", "per_page": 100})

@@ -10,9 +10,14 @@ from ..models import Meeting, StudyRecord
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A year as a whole number; anything else answers 400."""
+    """A year as a whole number from 1 to 9999 (a date can hold no other); anything else answers 400."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 def in_subtree(queryset, field: str, organization_id: int):

@@ -98,6 +98,17 @@ def test_reasons_for_leave_are_kept_from_ordinary_members(client_for, personas, 
     assert "住院治疗" in client_for("branch").get(f"/api/v1/meetings/{meeting.pk}/").content.decode()
 
 
+def _jpeg() -> bytes:
+    """A real (tiny) JPEG: uploads are checked by their content."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, format="JPEG")
+    return out.getvalue()
+
+
 def test_record_with_photos_and_refuse_other_files(client_for, org):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -113,7 +124,7 @@ def test_record_with_photos_and_refuse_other_files(client_for, org):
     meeting.refresh_from_db()
     assert meeting.status == "planned" and not meeting.attachments.exists()  # nothing half-written
     ok = client.post(f"/orglife/meetings/{meeting.pk}/record/",
-                     form | {"attachments": SimpleUploadedFile("合影.jpg", b"\xff\xd8photo", content_type="image/jpeg")})
+                     form | {"attachments": SimpleUploadedFile("合影.jpg", _jpeg(), content_type="image/jpeg")})
     assert ok.status_code == 302
     attachment = meeting.attachments.get()
     assert client.get(f"/orglife/attachments/{attachment.pk}/").status_code == 200
@@ -155,3 +166,13 @@ def test_reminders_reach_the_secretaries_of_those_behind(client_for, personas, o
     assert closing and all(r.span.end == datetime.date(2026, 11, 30) for rows in closing.values() for r in rows)
     assert not behind(org["branch"], today=datetime.date(2026, 11, 10), closing_within=7)
     assert send_due_reminders(today=datetime.date(2026, 11, 25)) >= 1
+
+
+def test_the_daily_reminders_run_twice_send_nothing_twice(personas):
+    from dangjian.notices.models import Notification
+    from dangjian.orglife.reminders import send_due_reminders
+
+    assert send_due_reminders(today=datetime.date(2026, 11, 25)) >= 1
+    count = Notification.objects.count()
+    assert send_due_reminders(today=datetime.date(2026, 11, 25)) == 0
+    assert Notification.objects.count() == count

@@ -50,7 +50,14 @@ def test_secretary_sets_up_a_team_and_a_resident_signs_up_and_checks_in(client_f
     assert leader.post(f"/volunteers/signups/{signup.pk}/step/", {"step": "check_out"}).status_code == 302
     signup.refresh_from_db()
     assert signup.status == "checked_out"
-    assert leader.get(f"/volunteers/figures/?org={org['community'].pk}&year={today.year}").status_code == 200
+    idle = services.volunteer_add(actor=None, team=team, name="李叔叔")  # on the team, never served
+    response = leader.get(f"/volunteers/figures/?org={org['community'].pk}&year={today.year}")
+    assert response.status_code == 200
+    # The hours ledger lists those who served, not every volunteer of the teams.
+    ledger = response.context["ledger"]
+    assert all(v.hours > 0 for v in ledger)
+    assert (signup.volunteer_id in {v.pk for v in ledger}) == (signup.hours > 0)
+    assert idle.pk not in {v.pk for v in ledger}
     assert leader.get(f"/volunteers/teams/{team.pk}/").status_code == 200
 
 

@@ -158,7 +158,7 @@ def test_pages_submit_review_claim_fulfil_thank(client_for, personas):
     response = client.post("/wishes/new/", {
         "organization": community().pk, "building": building().pk, "category": "daily", "text": "想要一床棉被",
         "expires_on": (TODAY + datetime.timedelta(days=20)).isoformat(), "surname": "刘", "honorific": "ms",
-        "contact_phone": ""})
+        "contact_phone": "", "consent": "on"})
     assert response.status_code == 302, response.context["form"].errors
     wish = Wish.objects.get(text="想要一床棉被")
     assert wish.wisher == personas["resident"]

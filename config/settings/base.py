@@ -34,6 +34,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # (rotation). PII_HASH_KEY: the key of the blind index used for look-ups.
 PII_KEYS = env_list("PII_KEYS")
 PII_HASH_KEY = os.environ.get("PII_HASH_KEY", "")
+# BACKUP_KEY: signs the manifest of every backup (HMAC-SHA256); when empty a key derived from SECRET_KEY
+# does. Keep it with the PII keys, never with the backups (docs/backups.md).
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
 # PII_CIPHER: "fernet" (default) or "sm4" (国密 SM4-CBC + HMAC-SM3, keys PII_SM4_KEYS: comma-separated,
 # 64 hex characters each, the first encrypts). See docs/personal-data.md.
 PII_CIPHER = os.environ.get("PII_CIPHER", "fernet").strip().lower() or "fernet"
@@ -313,12 +316,18 @@ OPEN311_RATE = {"post": os.environ.get("OPEN311_RATE_POST", "60/min"), "get": os
 RATE_LIMITS = {"resident_post": os.environ.get("RATE_RESIDENT_POST", "10/min"),
                "public_page": os.environ.get("RATE_PUBLIC_PAGE", "60/min")}
 
-# Caches: the default one per process; "stats" holds computed statistics (dashboards, the 大屏,
+# Caches: the default one for counters and small values; "stats" holds computed statistics (dashboards, the 大屏,
 # the stats API), shared by every process of one machine through files under var/; a site with
 # several app servers points it at Redis (docs/deployment.md). Entries are dropped when records
 # change (dangjian.reports.cache) and expire after STATS_CACHE_SECONDS in any case.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by every process of the machine (gunicorn workers, the worker), so that rate limits and
+    # throttles count each caller once, not once per process; several app servers use Redis.
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "default"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
     "stats": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "stats"),
@@ -346,6 +355,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "dangjian.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "dangjian.core.clients.client_ip"
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (the audit log has them); failures stay in AccessAttempt
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # not a line per login; lockouts still show
 # Passwords: the complexity rule besides Django's; PASSWORD_MAX_AGE_DAYS > 0 sends a user whose
 # password is older to the change page after login until they change it (0 = off).
@@ -371,6 +381,9 @@ if SSO_OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = os.environ.get("SSO_OIDC_SIGN_ALGO", "RS256")
     OIDC_RP_SCOPES = os.environ.get("SSO_OIDC_SCOPES", "openid profile")
     OIDC_CREATE_USER = False
-    SSO_OIDC_USERNAME_CLAIM = os.environ.get("SSO_OIDC_USERNAME_CLAIM", "preferred_username")  # "" = by sso_subject only
+    # Binding a first sign-on to a local user by name is off unless SSO_OIDC_MATCH_USERNAME=true (then by
+    # SSO_OIDC_USERNAME_CLAIM; never superusers or holders of OTP_REQUIRED_ROLES); else only sso_subject links.
+    SSO_OIDC_MATCH_USERNAME = env_bool("SSO_OIDC_MATCH_USERNAME", False)
+    SSO_OIDC_USERNAME_CLAIM = os.environ.get("SSO_OIDC_USERNAME_CLAIM", "preferred_username")
     LOGIN_REDIRECT_URL_FAILURE = "/sso/refused/"
     AUTHENTICATION_BACKENDS += ["dangjian.accounts.sso.OIDCBackend"]

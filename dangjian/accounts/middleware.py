@@ -6,8 +6,10 @@ why; an htmx request gets ``HX-Redirect`` so the whole page follows; the API ans
 
 ``SignInRequirementsMiddleware`` sends a user who has two-step verification to the verify page
 until they type a code, a user whose role requires it to the set-up page, and a user whose
-password is too old to the change page. It also audits API token sign-ins and refuses a token
-by password alone to a user who has (or must have) two-step verification.
+password is too old to the change page. What the second factor demands is remembered in the
+session and computed again when the user's ``security_version`` changed (a role granted, a device
+added or removed). The API token endpoint checks the same before it gives a token
+(``requirements.token_refusal``, used by ``core.api.ObtainTokenView``).
 """
 import time
 from urllib.parse import urlencode
@@ -19,7 +21,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .requirements import otp_required, otp_state, password_expired
+from .requirements import otp_state, otp_state_current, password_expired
 from .signals import LAST_SEEN, OTP_STATE
 
 # Write the time of the last request at most once a minute (each write is a session save).
@@ -75,17 +77,7 @@ class SignInRequirementsMiddleware:
                     return JsonResponse({"detail": _("Finish signing in on the web page first."),
                                          "code": "sign_in_incomplete"}, status=403)
                 return send_to(request, redirect_to)
-        response = self.get_response(request)
-        if request.method == "POST" and response.status_code == 200 and request.path == self.token_path():
-            response = self.token_issued(request, response)
-        return response
-
-    @staticmethod
-    def token_path():
-        try:
-            return reverse("v1:token")
-        except Exception:  # noqa: BLE001 - no API mounted
-            return None
+        return self.get_response(request)
 
     @staticmethod
     def exempt(request, *names) -> bool:
@@ -97,7 +89,7 @@ class SignInRequirementsMiddleware:
     def requirement(self, request, user) -> str | None:
         """Where the user must go first, if anywhere."""
         state = request.session.get(OTP_STATE)
-        if state is None:
+        if not otp_state_current(state, user):
             state = request.session[OTP_STATE] = otp_state(user)
         verified = getattr(user, "is_verified", lambda: False)()
         if state["device"] and not verified:
@@ -111,25 +103,3 @@ class SignInRequirementsMiddleware:
         if password_expired(user) and not self.exempt(request, "password_change", "password_change_done"):
             return f"{reverse('password_change')}?expired=1"
         return None
-
-    @staticmethod
-    def token_issued(request, response):
-        """The API token endpoint answered a token: audit the sign-in, or refuse it to a two-step user."""
-        from rest_framework.authtoken.models import Token
-
-        from . import services
-        from .lockout import client_ip
-
-        key = getattr(response, "data", {}).get("token") if isinstance(getattr(response, "data", None), dict) else None
-        token = Token.objects.select_related("user").filter(key=key).first() if key else None
-        if token is None:
-            return response
-        state = otp_state(token.user)
-        if state["device"] or otp_required(token.user):
-            services.login_failed(username=token.user.username, address=client_ip(request) or "", where=request.path,
-                                  detail="otp")
-            return JsonResponse({"detail": _("This account uses two-step verification: API tokens are given by an "
-                                             "administrator, not for a password alone."), "code": "otp_required"},
-                                status=403)
-        services.login_succeeded(user=token.user, address=client_ip(request) or "", where=request.path)
-        return response

@@ -44,22 +44,35 @@ def login_succeeded(*, user: User, address: str, where: str) -> None:
         audit_log(actor=user, action="user.logged_in", obj=user, note=f"{address} · {where}")
 
 
+def masked_username(username: str) -> str:
+    """What the audit keeps of a user name nobody has: its first two characters and its length.
+
+    The name field often holds a password typed into the wrong box, so it is never stored whole.
+    """
+    return f"{username[:2]}…({len(username)})"
+
+
 def login_failed(*, username: str | None, address: str, where: str, locked_now: bool = False,
                  refused_while_locked: bool = False, detail: str = "") -> None:
-    """A sign-in failed: a wrong password, a refusal while locked, or an unknown single sign-on subject.
+    """A sign-in failed: a wrong password, a refusal for the second factor or an old password, or an
+    unknown single sign-on subject.
 
     ``locked_now``: this failure reached the limit and locked the user name at this address
-    (recorded as ``user.locked_out``). The actor is unknown: whoever typed the password.
+    (recorded as ``user.locked_out``). The actor is unknown: whoever typed the password. The entry
+    names the user when the name is one (``changes["user"]`` is their id), else keeps only a masked
+    form of what was typed (``changes["username"]``). A refusal while the name is locked writes no
+    entry (``refused_while_locked``): django-axes counts those, and a flood of them would flood the log.
     """
-    user = User.objects.filter(username=username).first() if username else None
-    parts = [address, where]
     if refused_while_locked:
-        parts.append("locked")
+        return
+    user = User.objects.filter(username=username).first() if username else None
+    changes = {"user": user.pk} if user is not None else {"username": masked_username(username or "")}
+    parts = [address, where]
     if detail:
         parts.append(detail)
     with transaction.atomic():
         audit_log(actor=None, action="user.locked_out" if locked_now else "user.login_failed", obj=user,
-                  changes={"username": username or ""}, note=" · ".join(parts))
+                  changes=changes, note=" · ".join(parts))
 
 
 def user_unlock(*, actor, user: User) -> int:

@@ -1,8 +1,11 @@
 """Single sign-on (统一身份认证): the one mapping from a provider's claims to a local user.
 
 The platform never creates accounts or roles from a sign-on: an administrator creates the user
-and grants roles as for anyone else, and either stores the person's identifier at the provider
-in ``User.sso_subject`` or relies on the provider's user name matching the local one. A person
+and grants roles as for anyone else, and stores the person's identifier at the provider in
+``User.sso_subject``. Only where ``SSO_OIDC_MATCH_USERNAME`` is on may a first sign-on bind an
+ordinary account whose user name equals the provider's claim (never a superuser, staff, or a holder
+of a role in ``OTP_REQUIRED_ROLES``: a provider account named ``admin`` must not become the
+administrator). A person
 the provider knows but the platform does not is sent to a page that says so ("本平台没有您的账号,
 请联系系统管理员"), and the refusal is audited like a failed login.
 
@@ -37,24 +40,51 @@ from .models import User
 log = logging.getLogger(__name__)
 
 
+def _claimed_username(claims: dict) -> str:
+    """The local user name a first sign-on may bind to, or "" when binding by name is not allowed.
+
+    Off unless ``SSO_OIDC_MATCH_USERNAME``; the claim is ``SSO_OIDC_USERNAME_CLAIM``; an e-mail claim
+    counts only when the provider says it verified the address (``email_verified``).
+    """
+    if not getattr(settings, "SSO_OIDC_MATCH_USERNAME", False):
+        return ""
+    claim = getattr(settings, "SSO_OIDC_USERNAME_CLAIM", "preferred_username")
+    if not claim:
+        return ""
+    if "email" in claim.lower() and claims.get("email_verified") not in (True, "true", "True"):
+        return ""
+    return str(claims.get(claim) or "").strip()
+
+
+def may_bind_by_name(user: User) -> bool:
+    """Whether a first sign-on may bind ``user`` by user name: not administrators, staff or holders of a
+    role that requires two-step verification; those are bound by an administrator setting ``sso_subject``."""
+    if user.is_superuser or user.is_staff:
+        return False
+    roles = settings.OTP_REQUIRED_ROLES
+    return not (roles and user.role_assignments.filter(role__in=roles).exists())
+
+
 def user_for_claims(claims: dict, *, request=None) -> User | None:
     """The local, active user the provider's ``claims`` name, or None.
 
-    First by the stored subject (``User.sso_subject == claims["sub"]``); else by user name
-    (``SSO_OIDC_USERNAME_CLAIM``, default ``preferred_username``; empty turns this off) for a user
-    not yet bound to another subject, whose subject is then stored so later sign-ons match by it.
+    By the stored subject (``User.sso_subject == claims["sub"]``). Where binding by name is on (see
+    ``_claimed_username``), a first sign-on may also match an ordinary user (``may_bind_by_name``) not
+    yet bound to another subject, whose subject is then stored so later sign-ons match by it.
     A refusal is noted on ``request`` for the audit entry and the refusal page.
     """
     subject = str(claims.get("sub") or "").strip()
     user = None
     if subject:
         user = User.objects.filter(sso_subject=subject, is_active=True).first()
-        claim = getattr(settings, "SSO_OIDC_USERNAME_CLAIM", "preferred_username")
-        username = str(claims.get(claim) or "").strip() if claim else ""
+        username = _claimed_username(claims)
         if user is None and username:
             with transaction.atomic():
                 user = (User.objects.select_for_update().filter(username=username, is_active=True, sso_subject__isnull=True)
                         .first())
+                if user is not None and not may_bind_by_name(user):
+                    log.warning("Single sign-on: %s may not be bound by user name; set sso_subject instead.", username)
+                    user = None
                 if user is not None:
                     user.sso_subject = subject
                     user.save(update_fields=["sso_subject"])

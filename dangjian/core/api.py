@@ -194,7 +194,13 @@ class LoginRateThrottle(AnonRateThrottle):
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (send it as ``Authorization: Token …``)."""
+    """Exchange a username and password for the user's API token (send it as ``Authorization: Token …``).
+
+    A right password is not always enough: a user with two-step verification (or whose role requires
+    it) and a user whose password is too old are refused with 403 ``otp_required`` /
+    ``password_expired`` before any token is created (``accounts.requirements.token_refusal``). Both
+    the refusal and the sign-in are audited here.
+    """
 
     throttle_classes = [LoginRateThrottle]
 
@@ -202,11 +208,31 @@ class ObtainTokenView(ObtainAuthToken):
         operation_id="auth_token_obtain",
         tags=["auth"],
         request=AuthTokenSerializer,
-        responses={200: inline_serializer("AuthTokenResponse", {"token": serializers.CharField(read_only=True)})},
+        responses={200: inline_serializer("AuthTokenResponse", {"token": serializers.CharField(read_only=True)}),
+                   403: inline_serializer("AuthTokenRefusal", {"detail": serializers.CharField(read_only=True),
+                                                               "code": serializers.CharField(read_only=True)})},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        from rest_framework.authtoken.models import Token
+
+        from dangjian.accounts import services
+        from dangjian.accounts.requirements import token_refusal
+
+        from .clients import client_ip
+
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        address = client_ip(request) or ""
+        refusal = token_refusal(user)
+        if refusal is not None:
+            code, message = refusal
+            services.login_failed(username=user.get_username(), address=address, where=request.path, detail=code)
+            return Response({"detail": message, "code": code}, status=status.HTTP_403_FORBIDDEN)
+        token, _created = Token.objects.get_or_create(user=user)
+        services.login_succeeded(user=user, address=address, where=request.path)
+        return Response({"token": token.key})
 
 
 class OrgDayQuerySerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "member.updated": _("Member updated"),
     "member.moved": _("Member moved to another organization"),
     "member.revealed": _("Personal data revealed"),
+    "member.searched_by_number": _("Members looked up by a whole ID or phone number"),
     "member.imported": _("Members imported"),
     "member.exported": _("Members exported"),
     "duty_post.created": _("Duty post assigned"),

@@ -181,3 +181,30 @@ def worker_health() -> dict:
     if last is None or last < recent:
         state = "stalled" if waiting else "starting"
     return {"worker": state, "worker_last_seen": last.isoformat() if last else None}
+
+
+def task_run_again(*, actor, result_id) -> str:
+    """Queue a failed run again at once, as the next attempt of its chain (the task-status page's "run
+    again"). Only the last run of a chain may be run again, and only once: a run with a later attempt,
+    queued or done, is refused, so a double click or an earlier attempt never queues a second copy.
+    Returns the id of the new run."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+    from django_tasks_db.models import DBTaskResult
+
+    from .audit import audit_log
+    from .models import TaskAttempt
+
+    with transaction.atomic():
+        result = DBTaskResult.objects.select_for_update().filter(pk=result_id).first()
+        if result is None or result.status != TaskResultStatus.FAILED:
+            raise ValidationError(_("Only a failed task can be run again."), code="not_failed")
+        attempt, first_id = attempt_of(result.pk, result.task_path)
+        if TaskAttempt.objects.filter(first_id=first_id, attempt__gt=attempt).exists():
+            raise ValidationError(_("This task has already been tried again; see its latest attempt."),
+                                  code="not_latest")
+        task_result = result.task_result
+        again = retry_enqueue(task_result.task, task_result.args, task_result.kwargs, attempt=attempt + 1,
+                              first_id=first_id, delay=datetime.timedelta(0))
+        audit_log(actor=actor, action="task.requeued", note=f"{label_for(result.task_path)} {result.pk}")
+    return str(again.id)

@@ -7,12 +7,20 @@ A backup is one directory ``dangjian-backup-<time>/`` holding
 - ``media.tar``: every file under ``MEDIA_ROOT`` (meeting files, attachments, evidence, exports);
 - ``manifest.json``: when it was taken, the database engine, the migration state (last applied
   migration per app), the row count and checksum of every model table (:func:`fingerprint`), the
-  SHA-256 of each file of the backup and of each stored file inside the tar, and the app version.
+  SHA-256 of each file of the backup and of each stored file inside the tar, and the app version;
+- ``manifest.json.sig``: the HMAC-SHA256 of ``manifest.json`` under a key derived from ``BACKUP_KEY``
+  (or ``SECRET_KEY`` when that is empty). The key lives with the site, never in the backup, so whoever
+  alters a dump cannot write a manifest that vouches for it.
+
+The directory is created 0700 and every file 0600: the dump holds password hashes, API tokens, TOTP
+secrets and sessions in clear.
 
 On PostgreSQL the dump and the fingerprint in the manifest are taken from the same snapshot
 (``pg_export_snapshot`` + ``pg_dump --snapshot``), so a restored database must give exactly the
-manifest's fingerprint. :func:`restore_backup` checks every hash before it touches anything and
-refuses a backup whose files do not match. Backups are not encrypted here: keep them on an
+manifest's fingerprint. :func:`restore_backup` checks the signature and every hash, and that the
+stored files can be swapped in, before it touches anything; it refuses a backup whose files do not
+match. It never deletes the stored files it replaces: they are kept as
+``<MEDIA_ROOT>.before-restore-<time>``. Backups are not encrypted here: keep them on an
 encrypted volume, and keep the personal-data keys (``PII_KEYS``, ``PII_HASH_KEY``) apart from them
 (see docs/backups.md).
 
@@ -25,9 +33,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -42,6 +52,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"
 MEDIA_TAR = "media.tar"
 DUMP = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 FORMAT = 1
@@ -50,8 +61,9 @@ CHUNK = 1024 * 1024
 
 class BackupError(CommandError):
     """A backup that cannot be made or must not be restored; ``code`` names the reason for tests and
-    scripts (``hash_mismatch``, ``missing_file``, ``not_empty``, ``engine_mismatch``, ``bad_manifest``,
-    ``tool_failed``)."""
+    scripts (``hash_mismatch``, ``missing_file``, ``bad_signature``, ``no_key``, ``not_empty``,
+    ``extra_tables``, ``engine_mismatch``, ``bad_manifest``, ``media_not_swappable``, ``media_swap_failed``,
+    ``fingerprint_mismatch``, ``tool_failed``)."""
 
     def __init__(self, message: str, *, code: str):
         super().__init__(message)
@@ -261,6 +273,66 @@ def write_media_tar(media_root: Path, target: Path) -> list[dict]:
     return files
 
 
+# --- signing the manifest ----------------------------------------------------------------------
+
+def _derive_key(secret: str) -> bytes:
+    """The manifest-signing key derived from a site secret (never the secret itself)."""
+    return hmac.new(secret.encode(), b"dangjian.core.backups manifest signing key v1", hashlib.sha256).digest()
+
+
+def signing_key() -> tuple[str, bytes]:
+    """The key that signs new backups and the setting it comes from: ``BACKUP_KEY`` when set, else
+    ``SECRET_KEY``."""
+    for setting in ("BACKUP_KEY", "SECRET_KEY"):
+        secret = getattr(settings, setting, "")
+        if secret:
+            return setting, _derive_key(str(secret))
+    raise BackupError(_("Neither BACKUP_KEY nor SECRET_KEY is set: backups cannot be signed or checked."),
+                      code="no_key")
+
+
+def verification_keys() -> list[bytes]:
+    """Every key a backup may have been signed with on this site: ``BACKUP_KEY``, ``SECRET_KEY`` and the
+    ``SECRET_KEY_FALLBACKS`` (a backup taken before ``BACKUP_KEY`` was set, or before a key rotation)."""
+    secrets = [getattr(settings, "BACKUP_KEY", ""), getattr(settings, "SECRET_KEY", ""),
+               *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [_derive_key(str(secret)) for secret in secrets if secret]
+
+
+def manifest_hmac(data: bytes, key: bytes) -> str:
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def sign_manifest(directory: Path, *, key: tuple[str, bytes] | None = None) -> None:
+    """Write ``manifest.json.sig`` for the ``manifest.json`` in ``directory``."""
+    setting, secret = key or signing_key()
+    signature = {"algorithm": "HMAC-SHA256", "key": setting,
+                 "hmac": manifest_hmac((directory / MANIFEST).read_bytes(), secret)}
+    (directory / SIGNATURE).write_text(json.dumps(signature) + "\n")
+
+
+def check_signature(directory: Path, data: bytes) -> None:
+    """Refuse (``bad_signature``) a manifest whose signature is missing or made with none of
+    :func:`verification_keys`."""
+    try:
+        signature = json.loads((directory / SIGNATURE).read_text())
+        given = str(signature["hmac"])
+    except FileNotFoundError:
+        raise BackupError(_("The backup %(path)s has no signature (manifest.json.sig): it cannot be trusted. "
+                            "Nothing was restored.") % {"path": directory}, code="bad_signature") from None
+    except (ValueError, KeyError, TypeError):
+        given = ""
+    keys = verification_keys()
+    if not keys:
+        raise BackupError(_("Neither BACKUP_KEY nor SECRET_KEY is set: backups cannot be signed or checked."),
+                          code="no_key")
+    if not any(hmac.compare_digest(given, manifest_hmac(data, key)) for key in keys):
+        raise BackupError(
+            _("The signature of the backup's manifest does not match: the backup has been altered, or it was "
+              "signed with a BACKUP_KEY or SECRET_KEY this site does not have. Nothing was restored."),
+            code="bad_signature")
+
+
 # --- making a backup ---------------------------------------------------------------------------
 
 @dataclass
@@ -272,16 +344,19 @@ class BackupResult:
 
 def create_backup(output: Path | str, *, database: dict | None = None, media_root: Path | str | None = None,
                   now: datetime.datetime | None = None) -> BackupResult:
-    """Back up the database and ``MEDIA_ROOT`` into a new directory under ``output``."""
+    """Back up the database and ``MEDIA_ROOT`` into a new directory under ``output``: the directory
+    0700, its files 0600 (``output`` itself is created 0700 when it does not exist), the manifest
+    signed."""
     import time
 
     started = time.monotonic()
     database = database or database_settings()
     vendor = vendor_of(database)
+    key = signing_key()
     media_root = Path(media_root or settings.MEDIA_ROOT)
     now = now or datetime.datetime.now(datetime.UTC)
     output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
+    output.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = output / f"dangjian-backup-{now:%Y%m%d-%H%M%S}"
     suffix = 1
     while target.exists():
@@ -289,7 +364,8 @@ def create_backup(output: Path | str, *, database: dict | None = None, media_roo
         target = output / f"dangjian-backup-{now:%Y%m%d-%H%M%S}-{suffix}"
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial.mkdir(mode=0o700)
+    partial.chmod(0o700)  # whatever the umask: nobody else may even list it
     try:
         dump = partial / DUMP[vendor]
         if vendor == "postgresql":
@@ -311,6 +387,9 @@ def create_backup(output: Path | str, *, database: dict | None = None, media_roo
             "media_files": media_files,
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        sign_manifest(partial, key=key)
+        for file in partial.iterdir():
+            file.chmod(0o600)
         partial.rename(target)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -318,14 +397,24 @@ def create_backup(output: Path | str, *, database: dict | None = None, media_roo
     return BackupResult(target, manifest, time.monotonic() - started)
 
 
-def _run_tool(command: list[str], env: dict) -> None:
-    if not shutil.which(command[0]):
-        raise BackupError(_("The program %(tool)s is not installed (PostgreSQL client tools).") % {"tool": command[0]},
+def _require_tool(tool: str) -> None:
+    if not shutil.which(tool):
+        raise BackupError(_("The program %(tool)s is not installed (PostgreSQL client tools).") % {"tool": tool},
                           code="tool_failed")
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+
+
+def _tool_failed(tool: str, error: str) -> BackupError:
+    return BackupError(_("%(tool)s failed: %(error)s") % {"tool": tool, "error": error.strip()[-2000:]},
+                       code="tool_failed")
+
+
+def _run_tool(command: list[str], env: dict) -> str:
+    """Run a PostgreSQL client tool (umask 077: what it writes is the owner's only); returns its output."""
+    _require_tool(command[0])
+    done = subprocess.run(command, env=env, capture_output=True, text=True, umask=0o077)
     if done.returncode != 0:
-        raise BackupError(_("%(tool)s failed: %(error)s") % {"tool": command[0], "error": done.stderr.strip()[-2000:]},
-                          code="tool_failed")
+        raise _tool_failed(command[0], done.stderr)
+    return done.stdout
 
 
 def _dump_postgresql(database: dict, target: Path) -> tuple[dict, dict]:
@@ -369,21 +458,34 @@ def backup_directory(path: Path | str) -> Path:
 
 
 def read_manifest(directory: Path) -> dict:
+    """The manifest of the backup in ``directory``, once its signature is checked; it must name exactly
+    the files of a backup of its engine (the dump and the media tar), so no file escapes the hash check."""
     try:
-        manifest = json.loads((directory / MANIFEST).read_text())
-        manifest["engine"], manifest["files"]  # noqa: B018 - the keys every check needs
+        data = (directory / MANIFEST).read_bytes()
     except FileNotFoundError:
         raise BackupError(_("%(path)s is not a backup: it has no manifest.json.") % {"path": directory},
                           code="missing_file") from None
-    except (ValueError, KeyError, TypeError):
+    check_signature(directory, data)
+    try:
+        manifest = json.loads(data)
+        expected = {DUMP[manifest["engine"]], MEDIA_TAR}
+        names = set(manifest["files"])
+        for entry in manifest.get("media_files", []):
+            str(entry["path"]), str(entry["sha256"])
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise BackupError(_("The manifest of the backup %(path)s cannot be read.") % {"path": directory},
                           code="bad_manifest") from None
+    if names != expected:
+        raise BackupError(_("The manifest of the backup %(path)s does not list exactly the files of a backup "
+                            "(%(expected)s). Nothing was restored.")
+                          % {"path": directory, "expected": ", ".join(sorted(expected))}, code="bad_manifest")
     return manifest
 
 
 def verify_backup(path: Path | str) -> dict:
-    """Check that every file of the backup has the size and SHA-256 the manifest records; returns the
-    manifest or raises :class:`BackupError` (``missing_file`` / ``hash_mismatch``)."""
+    """Check the manifest's signature and that every file of the backup has the size and SHA-256 the
+    manifest records; returns the manifest or raises :class:`BackupError` (``bad_signature`` /
+    ``bad_manifest`` / ``missing_file`` / ``hash_mismatch``)."""
     directory = backup_directory(path)
     manifest = read_manifest(directory)
     for name, expected in manifest["files"].items():
@@ -398,23 +500,145 @@ def verify_backup(path: Path | str) -> dict:
     return manifest
 
 
+def dump_tables(directory: Path, manifest: dict) -> set[str]:
+    """The names of the tables in the backup's database dump."""
+    dump = directory / DUMP[manifest["engine"]]
+    if manifest["engine"] == "sqlite":
+        conn = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
+        try:
+            return existing_tables(conn.cursor(), "sqlite")
+        finally:
+            conn.close()
+    listing = _run_tool(["pg_restore", "--list", str(dump)], {**os.environ})
+    # "215; 1259 16390 TABLE public accounts_user postgres" (not "TABLE DATA …")
+    return {found.group(2) for found in re.finditer(r"^\d+; \d+ \d+ TABLE (?!DATA )(\S+) (\S+) ", listing, re.M)}
+
+
+def tables_not_in_dump(database: dict, directory: Path, manifest: dict) -> list[str]:
+    """The tables of the target database the backup does not have (the code was migrated further than
+    the backup): ``pg_restore --clean`` would leave them, and a later ``migrate`` would fail on them."""
+    if is_empty(database):
+        return []
+    with raw_cursor(database) as cursor:
+        present = existing_tables(cursor, vendor_of(database))
+    return sorted(present - dump_tables(directory, manifest))
+
+
 def _extract_media(directory: Path, manifest: dict, media_root: Path) -> Path:
-    """Unpack ``media.tar`` beside ``MEDIA_ROOT`` into a new directory and check each file's hash."""
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".media-restore-", dir=media_root.parent))
+    """Unpack ``media.tar`` beside ``MEDIA_ROOT`` into a new directory and check that it holds exactly
+    the manifest's stored files, each with its hash."""
+    try:
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".media-restore-", dir=media_root.parent))
+    except OSError as exc:
+        raise _not_swappable(media_root, exc.strerror or str(exc)) from None
     try:
         with tarfile.open(directory / MEDIA_TAR) as tar:
             tar.extractall(staging, filter="data")
+        listed = set()
         for entry in manifest.get("media_files", []):
             file = staging / entry["path"]
+            listed.add(file)
             if not file.is_file() or sha256_file(file) != entry["sha256"]:
                 raise BackupError(
                     _("The backup has been altered or damaged: the stored file %(name)s does not match its SHA-256 "
                       "in the manifest. Nothing was restored.") % {"name": entry["path"]}, code="hash_mismatch")
+        for file in staging.rglob("*"):
+            if file not in listed and (file.is_symlink() or not file.is_dir()):
+                raise BackupError(
+                    _("The backup has been altered or damaged: the stored file %(name)s is not in the manifest. "
+                      "Nothing was restored.") % {"name": file.relative_to(staging).as_posix()},
+                    code="hash_mismatch")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
+
+
+def _not_swappable(media_root: Path, reason: str) -> BackupError:
+    return BackupError(
+        _("The stored files cannot be put back in %(media)s: %(reason)s. MEDIA_ROOT must be a directory in a "
+          "writable directory on the same filesystem (not a mount point itself; mount the volume one level "
+          "up). Nothing was restored.") % {"media": media_root, "reason": reason}, code="media_not_swappable")
+
+
+def _same_filesystem(first: Path, second: Path) -> bool:
+    return os.stat(first).st_dev == os.stat(second).st_dev
+
+
+def _plan_media_swap(media_root: Path, staging: Path, now: datetime.datetime) -> Path | None:
+    """Check, before the database is touched, that the unpacked files in ``staging`` can replace
+    ``MEDIA_ROOT`` by two renames in its parent directory; returns the new name the current files will
+    be kept under (``<MEDIA_ROOT>.before-restore-<time>``, never deleted), or None if there are none."""
+    parent = media_root.parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise _not_swappable(media_root, _("its parent directory is not writable"))
+    if not media_root.exists():
+        return None
+    if not media_root.is_dir():
+        raise _not_swappable(media_root, _("it is not a directory"))
+    if not (_same_filesystem(media_root, parent) and _same_filesystem(staging, media_root)):
+        raise _not_swappable(media_root, _("it is a mount point"))
+    kept = media_root.with_name(f"{media_root.name}.before-restore-{now:%Y%m%d-%H%M%S}")
+    suffix = 1
+    while kept.exists():
+        suffix += 1
+        kept = media_root.with_name(f"{media_root.name}.before-restore-{now:%Y%m%d-%H%M%S}-{suffix}")
+    return kept
+
+
+def _swap_media(media_root: Path, staging: Path, kept: Path | None) -> None:
+    """Rename ``MEDIA_ROOT`` to ``kept`` and ``staging`` to ``MEDIA_ROOT`` (checked possible beforehand)."""
+    try:
+        if kept is not None:
+            staging.chmod(media_root.stat().st_mode & 0o7777)
+            media_root.rename(kept)
+        try:
+            staging.rename(media_root)
+        except OSError:
+            if kept is not None:
+                kept.rename(media_root)
+            raise
+    except OSError as exc:
+        raise BackupError(
+            _("The database was restored, but the stored files could not be put in place (%(error)s): the "
+              "backup's files are in %(staging)s, the previous ones still in %(media)s. Move them by hand.")
+            % {"error": exc, "staging": staging, "media": media_root}, code="media_swap_failed") from exc
+
+
+def _restore_postgresql(database: dict, dump: Path, drop: list[str]) -> None:
+    """One transaction: drop the tables the dump does not have, then run the dump's script
+    (``pg_restore --clean --if-exists --no-owner`` into ``psql``); it is committed only when pg_restore
+    finished without error and psql stops at the first error, so a failure leaves the database as it was."""
+    for tool in ("pg_restore", "psql"):
+        _require_tool(tool)
+    env = pg_environment(database)
+    prelude = "BEGIN;\n" + "".join(f"DROP TABLE IF EXISTS {_quote(table)} CASCADE;\n" for table in drop)
+    with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as load_errors:
+        load = subprocess.Popen(["psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
+                                 f"--dbname={database['NAME']}"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=load_errors, env=env)
+        restore = subprocess.Popen(["pg_restore", "--clean", "--if-exists", "--no-owner", "--file=-", str(dump)],
+                                   stdout=subprocess.PIPE, stderr=restore_errors, env=env)
+        try:
+            load.stdin.write(prelude.encode())
+            shutil.copyfileobj(restore.stdout, load.stdin, CHUNK)
+            if restore.wait() == 0:
+                load.stdin.write(b"COMMIT;\n")
+        except BrokenPipeError:  # psql stopped at an error: it says which below
+            pass
+        finally:
+            if restore.poll() is None:
+                restore.kill()
+            restore.wait()
+            restore.stdout.close()
+            with contextlib.suppress(BrokenPipeError):
+                load.stdin.close()
+            load.wait()
+        for process, errors, tool in ((load, load_errors, "psql"), (restore, restore_errors, "pg_restore")):
+            if process.returncode != 0:
+                errors.seek(0)
+                raise _tool_failed(tool, errors.read().decode(errors="replace") or f"exit {process.returncode}")
 
 
 @dataclass
@@ -423,56 +647,64 @@ class RestoreResult:
     fingerprint_matches: bool
     seconds: float
     previous_media: Path | None
+    dropped_tables: list[str]
 
 
 def restore_backup(path: Path | str, *, yes: bool = False, database: dict | None = None,
                    media_root: Path | str | None = None) -> RestoreResult:
-    """Put a backup back: check its hashes, refuse a non-empty database unless ``yes``, restore the
-    database (PostgreSQL: ``pg_restore --clean --if-exists --no-owner --single-transaction``; SQLite:
-    copied back through the backup API — stop the site first), then replace ``MEDIA_ROOT`` with the
-    backup's files (the old directory is kept as ``<MEDIA_ROOT>.before-restore``). Finally compares
-    the database's fingerprint with the manifest's."""
+    """Put a backup back.
+
+    Before anything is touched: the signature and every hash are checked; a database that is not empty
+    is refused unless ``yes`` (``extra_tables`` when it has tables the backup does not, i.e. it was
+    migrated further; ``not_empty`` otherwise); the stored files are unpacked beside ``MEDIA_ROOT`` and
+    checked, and the swap is checked possible (writable parent, same filesystem). Then the database is
+    replaced — PostgreSQL: in one transaction, the extra tables dropped and the dump's ``--clean``
+    script run; SQLite: copied back through the backup API (stop the site first) — and the stored files
+    swapped in, the previous ones kept as ``<MEDIA_ROOT>.before-restore-<time>`` (never deleted).
+    Finally the database's fingerprint is compared with the manifest's."""
     import time
 
     started = time.monotonic()
     database = database or database_settings()
     vendor = vendor_of(database)
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    media_root = Path(media_root or settings.MEDIA_ROOT).resolve()
     directory = backup_directory(path)
     manifest = verify_backup(directory)
     if manifest["engine"] != vendor:
         raise BackupError(_("This backup is of a %(backup)s database; the configured database is %(configured)s.")
                           % {"backup": manifest["engine"], "configured": vendor}, code="engine_mismatch")
+    extra = tables_not_in_dump(database, directory, manifest)
+    if not yes and extra:
+        raise BackupError(
+            _("The database %(name)s has tables the backup does not have (%(tables)s): it was migrated further "
+              "than the backup. Restoring with --yes drops them and replaces everything else; then run migrate.")
+            % {"name": database["NAME"], "tables": ", ".join(extra[:10]) + (" …" if len(extra) > 10 else "")},
+            code="extra_tables")
     if not yes and not is_empty(database):
         raise BackupError(_("The database %(name)s is not empty: restoring replaces everything in it. Stop the "
                             "site and run the command again with --yes to go ahead.") % {"name": database["NAME"]},
                           code="not_empty")
     staging = _extract_media(directory, manifest, media_root)
     try:
+        kept = _plan_media_swap(media_root, staging, datetime.datetime.now(datetime.UTC))
         from django.db import connections
 
         connections.close_all()
         dump = directory / DUMP[vendor]
         if vendor == "postgresql":
-            _run_tool(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                       "--exit-on-error", f"--dbname={database['NAME']}", str(dump)], pg_environment(database))
+            _restore_postgresql(database, dump, extra)
         else:
             source = sqlite3.connect(dump)
             target = sqlite3.connect(sqlite_path(database))
             try:
-                source.backup(target)
+                source.backup(target)  # the whole file: tables the backup does not have are gone too
             finally:
                 target.close()
                 source.close()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    previous = None
-    if media_root.exists():
-        previous = media_root.with_name(media_root.name + ".before-restore")
-        shutil.rmtree(previous, ignore_errors=True)
-        media_root.rename(previous)
-    staging.rename(media_root)
+    _swap_media(media_root, staging, kept)
     expected = (manifest.get("fingerprint") or {}).get("digest")
     matches = bool(expected) and database_fingerprint(database)["digest"] == expected
-    return RestoreResult(manifest, matches, time.monotonic() - started, previous)
+    return RestoreResult(manifest, matches, time.monotonic() - started, kept, extra)

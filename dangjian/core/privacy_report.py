@@ -28,6 +28,9 @@ KIND_LABELS = {REVEAL: gettext_lazy("Personal data revealed"), EXPORT: gettext_l
 PERSON_MODELS = {"members.member", "recruitment.applicant", "grid.household", "grid.servicerequest",
                  "volunteers.volunteer", "transfers.transfer"}
 XLSX_ROW_LIMIT = 50000
+# Actions that read protected personal data without revealing or exporting it: a tagged household
+# opened, members looked up by a whole ID or phone number (the number itself is never logged).
+READ_ACTIONS = frozenset({"household.read", "member.searched_by_number"})
 
 
 def action_kind(code: str) -> str | None:
@@ -36,7 +39,7 @@ def action_kind(code: str) -> str | None:
         return REVEAL
     if code.endswith("exported") or code.endswith("downloaded"):
         return EXPORT
-    if code == "household.read":
+    if code in READ_ACTIONS:
         return READ
     return None
 

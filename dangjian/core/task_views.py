@@ -7,9 +7,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,8 +19,7 @@ from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from .audit import audit_log
-from .background import POLICIES, attempt_of, label_for, retry_enqueue, worker_health
+from .background import POLICIES, attempt_of, label_for, task_run_again, worker_health
 from .models import TaskAttempt
 
 STATUS_LABELS = {
@@ -91,8 +89,9 @@ def task_detail(request, pk):
         "result_id", flat=True)]
     chain = DBTaskResult.objects.filter(pk__in=chain_ids).defer("args_kwargs", "return_value", "traceback")
     attempts = dict(TaskAttempt.objects.filter(first_id=first_id).values_list("result_id", "attempt"))
-    context = {"nav": "tasks", "row": _row(result, {str(result.pk): attempt}), "result": result,
-               "chain": sorted((_row(r, attempts) for r in chain), key=lambda row: row["attempt"])}
+    steps = sorted((_row(r, attempts) for r in chain), key=lambda row: row["attempt"])
+    context = {"nav": "tasks", "row": _row(result, {str(result.pk): attempt}), "result": result, "chain": steps,
+               "may_retry": result.status == TaskResultStatus.FAILED and attempt >= max(s["attempt"] for s in steps)}
     return render(request, "core/task_detail.html", context)
 
 
@@ -101,15 +100,11 @@ def task_detail(request, pk):
 def task_retry(request, pk):
     """Queue a failed run again at once, as one more attempt of its chain."""
     _require_admin(request.user)
-    result = _result(pk)
-    if result.status != TaskResultStatus.FAILED:
-        messages.error(request, _("Only a failed task can be run again."))
-        return redirect("task_detail", pk=result.pk)
-    attempt, first_id = attempt_of(result.pk)
-    task_result = result.task_result
-    with transaction.atomic():
-        again = retry_enqueue(task_result.task, task_result.args, task_result.kwargs, attempt=attempt + 1,
-                              first_id=first_id, delay=datetime.timedelta(0))
-        audit_log(actor=request.user, action="task.requeued", note=f"{label_for(result.task_path)} {result.pk}")
+    _result(pk)
+    try:
+        again = task_run_again(actor=request.user, result_id=pk)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("task_detail", pk=pk)
     messages.success(request, _("The task has been queued again."))
-    return redirect("task_detail", pk=again.id)
+    return redirect("task_detail", pk=again)

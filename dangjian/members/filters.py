@@ -3,10 +3,13 @@ import re
 
 import django_filters
 from django import forms
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import pii
+from dangjian.core.access import user_scope
+from dangjian.core.audit import audit_log
 from dangjian.organizations.models import Organization
 
 from .choices import ON_ROLL, Category, Education, Gender, MemberStatus
@@ -28,30 +31,71 @@ STATUS_CHOICES = [("on_roll", _("On the roll")), *MemberStatus.choices, ("all", 
 
 # Four trailing characters of an ID number (the last may be X) or of a phone number.
 _LAST4 = re.compile(r"\d{3}[\dX]")
-# A whole ID number or mobile number: looked up by its blind index (exact, nothing decrypted).
+# A whole ID number or mobile number: looked up by its blind index (exact, nothing decrypted), but
+# only in rows the user may reveal; anyone else could recover a masked number by trying them all.
 _ID_NUMBER = re.compile(r"\d{17}[\dX]")
 _MOBILE = re.compile(r"1\d{10}")
+_HASH_FIELDS = {"id": "id_number_hash", "phone": "phone_hash"}
 
 
-def search_filter(queryset, value: str):
+def _last4(value: str) -> Q:
+    return Q(id_number_last4=value.upper()) | Q(phone_last4=value)
+
+
+def search_filter(queryset, value: str, *, user=None):
     """Name, pinyin, pinyin initials, the last four characters of an ID number or phone, or a
-    whole ID number or mobile number (by its blind index).
+    whole ID number or mobile number.
 
-    The one roster search of the platform: pages, exports and the API all use it.
+    The one roster search of the platform: pages, exports and the API all use it. A whole number
+    finds by its blind index only the rows ``user`` may reveal, and the look-up is audited
+    (:func:`member_search_by_number`); in other rows it is searched by its last four characters,
+    as for anyone who may not reveal.
     """
     value = value.strip()
     if not value:
         return queryset
-    if _ID_NUMBER.fullmatch(value.upper()):
-        return queryset.filter(id_number_hash=pii.blind_index("id", value))
-    if _MOBILE.fullmatch(value):
-        return queryset.filter(phone_hash=pii.blind_index("phone", value))
+    kind = "id" if _ID_NUMBER.fullmatch(value.upper()) else "phone" if _MOBILE.fullmatch(value) else None
+    if kind:
+        return member_search_by_number(actor=user, queryset=queryset, kind=kind, number=value)
     if _LAST4.fullmatch(value.upper()):
-        return queryset.filter(Q(id_number_last4=value.upper()) | Q(phone_last4=value))
+        return queryset.filter(_last4(value))
     if value.isascii():
         value = value.lower().replace(" ", "")
         return queryset.filter(Q(name_initials__startswith=value) | Q(name_pinyin__startswith=value))
     return queryset.filter(name__contains=value)
+
+
+def member_search_by_number(*, actor, queryset, kind: str, number: str):
+    """The rows of ``queryset`` matching a whole ID number (``kind="id"``) or mobile number.
+
+    Rows ``actor`` may reveal match by the number's blind index; the search is then a look-up of
+    personal data and is written to the audit log (``member.searched_by_number``: which kind of
+    number and how many were found, never the number). Other rows match by the last four
+    characters only, which tells nothing the masked copy does not show. Without any reveal scope
+    nothing is looked up and nothing is logged.
+    """
+    scope = user_scope(actor, "reveal")
+    last4 = _last4(number[-4:])
+    if scope.empty:
+        return queryset.filter(last4)
+    exact = Q(**{_HASH_FIELDS[kind]: pii.blind_index(kind, number)})
+    if scope.everything:
+        matching = exact
+    else:
+        may_reveal = Member.scope_filter(scope, "reveal")
+        exact &= may_reveal
+        matching = exact | (last4 & ~may_reveal)
+    found = queryset.filter(exact).order_by().count()
+    one = queryset.filter(exact).without_protected().select_related("organization").first() if found == 1 else None
+    if one is not None:
+        organization = one.organization
+    else:
+        organization = (Organization.objects.filter(path=scope.paths[0]).first()
+                        if len(scope.paths) == 1 and not scope.everything else None)
+    with transaction.atomic():
+        audit_log(actor=actor, action="member.searched_by_number", obj=one, organization=organization,
+                  changes={"kind": _HASH_FIELDS[kind].removesuffix("_hash"), "found": found})
+    return queryset.filter(matching)
 
 
 def org_picker_choices(user, visible, chosen_pk) -> list[tuple]:
@@ -103,6 +147,7 @@ class MemberFilter(django_filters.FilterSet):
         data.setdefault("status", "on_roll")
         data.setdefault("sort", "name")
         super().__init__(data, *args, **kwargs)
+        self.user = user
         if not sees_hardship(user):
             del self.filters["in_hardship"]
         visible = Organization.objects.restrict(user, "view")
@@ -112,7 +157,7 @@ class MemberFilter(django_filters.FilterSet):
         self.form.fields["org"].widget.choices = org_picker_choices(user, visible, data.get("org"))
 
     def filter_q(self, queryset, name, value):
-        return search_filter(queryset, value)
+        return search_filter(queryset, value, user=self.user)
 
     def filter_org(self, queryset, name, value):
         return queryset.filter(organization__in=Organization.objects.filter(path__startswith=value.path).values("pk"))

@@ -7,6 +7,7 @@ for whatever is behind. A reminder is a message, never a ranking.
 import datetime
 from collections import defaultdict
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,16 +62,18 @@ def remind(*, actor, rows_by_org: dict) -> int:
 def send_due_reminders(*, today: datetime.date | None = None) -> int:
     """The daily run: remind every organization whose period closes within the rule pack's window.
 
-    Idempotent within a day: an organization the daily run already reminded today (the real day, whatever
-    ``today`` says) is left out, so a
-    retried or doubled run sends nothing twice."""
+    Idempotent within a day: each organization is reminded in its own transaction, holding a lock on
+    its row, and only if the daily run has not reminded it today (the real day, whatever ``today``
+    says), so a retried, recovered or doubled run sends nothing twice."""
     today = today or timezone.localdate()
-    done = set(AuditEntry.objects.filter(action="orglife.reminded", actor__isnull=True,
-                                         at__date=timezone.localdate())
-               .values_list("organization_id", flat=True))
     sent = 0
     for root in Organization.objects.filter(depth=1):
         window = int(rule_value("orglife.reminders.days_before_period_end", organization=root, on=today, default=7))
-        due = {org: rows for org, rows in behind(root, today=today, closing_within=window).items() if org.pk not in done}
-        sent += remind(actor=None, rows_by_org=due)
+        for org, rows in behind(root, today=today, closing_within=window).items():
+            with transaction.atomic():
+                Organization.objects.select_for_update().filter(pk=org.pk).first()
+                if AuditEntry.objects.filter(action="orglife.reminded", actor__isnull=True, organization=org,
+                                             at__date=timezone.localdate()).exists():
+                    continue
+                sent += remind(actor=None, rows_by_org={org: rows})
     return sent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 
 from dangjian.core.workdays import WorkCalendar, WorkDate, current_calendar
@@ -75,7 +76,8 @@ def own_data(user) -> dict:
     def when(value):
         return timezone.localtime(value).replace(second=0, microsecond=0) if value else None
 
-    requests = ServiceRequest.objects.filter(reporter=user).select_related("category", "building", "organization")
+    requests = ServiceRequest.objects.filter(reporter=user).select_related(
+        "category", "building", "organization").annotate(photo_count=Count("attachments"))
     wishes = Wish.objects.filter(wisher=user).select_related("organization", "building")
     bookings = Booking.objects.filter(user=user).select_related("item__centre")
     return {
@@ -89,7 +91,7 @@ def own_data(user) -> dict:
             "category": str(r.category), "description": r.description, "status": r.get_status_display(),
             "contact_name": r.contact_name, "contact_phone": r.contact_phone, "contact_email": r.contact_email,
             "satisfaction": r.get_satisfaction_display() if r.satisfaction else "",
-            "photos": r.attachments.count(),
+            "photos": r.photo_count,
         } for r in requests.order_by("-reported_at", "-id")],
         "wishes": [{
             "id": w.pk, "created_at": when(w.created_at), "community": str(w.organization),

@@ -155,3 +155,25 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", broken)
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["database"] == "error"
+
+
+@pytest.mark.django_db
+def test_only_the_last_failed_run_of_a_chain_can_be_run_again_and_only_once(settings, key):
+    from django.core.exceptions import ValidationError
+
+    from dangjian.accounts.models import User
+    from dangjian.core.background import task_run_again
+
+    settings.TASKS = DB_TASKS
+    admin = User.objects.get(username="admin")
+    first = flaky.enqueue(key, 5)
+    call_command("run_worker", "--worker-id", "test-1", "--batch", verbosity=0)
+    with pytest.raises(ValidationError) as earlier:
+        task_run_again(actor=admin, result_id=first.id)
+    assert earlier.value.code == "not_latest"
+    last = TaskAttempt.objects.get(first_id=str(first.id), attempt=3)
+    task_run_again(actor=admin, result_id=last.result_id)
+    with pytest.raises(ValidationError) as twice:  # a double click
+        task_run_again(actor=admin, result_id=last.result_id)
+    assert twice.value.code == "not_latest"
+    assert TaskAttempt.objects.filter(first_id=str(first.id)).count() == 3

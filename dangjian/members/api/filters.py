@@ -30,4 +30,4 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.filter(organization__path__startswith=path) if path else queryset.none()
 
     def filter_q(self, queryset, name, value: str):
-        return search_filter(queryset, value)
+        return search_filter(queryset, value, user=getattr(self.request, "user", None))

@@ -9,8 +9,9 @@ from dangjian.core import backups
 
 class Command(BaseCommand):
     help = ("Back up the database (PostgreSQL: pg_dump -Fc; SQLite: an online copy, safe while the site runs) "
-            "and every file under MEDIA_ROOT into a new directory with a manifest of SHA-256 hashes. Backups "
-            "are not encrypted: store them on an encrypted volume and keep the PII keys elsewhere.")
+            "and every file under MEDIA_ROOT into a new directory (mode 0700, files 0600) with a manifest of "
+            "SHA-256 hashes signed with BACKUP_KEY (else SECRET_KEY). Backups are not encrypted: store them on an "
+            "encrypted volume and keep the PII keys and BACKUP_KEY elsewhere.")
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "backups"),

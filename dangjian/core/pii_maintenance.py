@@ -103,39 +103,66 @@ def blind_index_pairs():
     return found
 
 
+def _fresh_indexes(obj, pairs, count: TableCount | None = None) -> list[str]:
+    """Set ``obj``'s blind indexes from its decrypted values; the names of those that changed."""
+    changed = []
+    for name, hash_name, kind in pairs:
+        value = getattr(obj, name) or ""
+        if not value:
+            continue
+        if count is not None:
+            count.values += 1
+        fresh = pii.blind_index(kind, value)
+        if getattr(obj, hash_name) != fresh:
+            setattr(obj, hash_name, fresh)
+            changed.append(hash_name)
+    return changed
+
+
+def _rows(model, pairs):
+    return model._base_manager.order_by("pk").only("pk", *[n for n, _h, _k in pairs], *[h for _n, h, _k in pairs])
+
+
 def reindex(*, batch: int = 1000, only_check: bool = False) -> list[TableCount]:
     """Recompute every blind index from the decrypted value (after a new ``PII_HASH_KEY`` or a
-    change of ``PII_CIPHER``); rows whose indexes are right already are not written."""
+    change of ``PII_CIPHER``); rows whose indexes are right already are not written.
+
+    Each batch's stale rows are locked and read again before they are written (as in key rotation):
+    a value edited meanwhile gets the index of its new value, never that of the value read first.
+    """
     results = []
     for model, pairs in blind_index_pairs():
         count = TableCount(model._meta.db_table, per_field={h: 0 for _n, h, _k in pairs})
         last = None
         while True:
-            rows = model._base_manager.order_by("pk").only("pk", *[n for n, _h, _k in pairs],
-                                                          *[h for _n, h, _k in pairs])
+            rows = _rows(model, pairs)
             if last is not None:
                 rows = rows.filter(pk__gt=last)
             chunk = list(rows[:batch])
             if not chunk:
                 break
             last = chunk[-1].pk
-            changed = {}
+            stale = []
             for obj in chunk:
-                for name, hash_name, kind in pairs:
-                    value = getattr(obj, name) or ""
-                    if not value:
-                        continue
-                    count.values += 1
-                    fresh = pii.blind_index(kind, value)
-                    if getattr(obj, hash_name) != fresh:
-                        setattr(obj, hash_name, fresh)
-                        count.per_field[hash_name] += 1
-                        count.stale += 1
-                        changed.setdefault(hash_name, {})[obj.pk] = obj
-            if changed and not only_check:
-                with transaction.atomic():
-                    for hash_name, objs in changed.items():
-                        model._base_manager.bulk_update(list(objs.values()), [hash_name], batch_size=500)
-                        count.rewritten += len(objs)
+                changed = _fresh_indexes(obj, pairs, count)
+                for hash_name in changed:
+                    count.per_field[hash_name] += 1
+                count.stale += len(changed)
+                if changed:
+                    stale.append(obj.pk)
+            if stale and not only_check:
+                count.rewritten += _reindex_locked(model, pairs, stale)
         results.append(count)
     return results
+
+
+def _reindex_locked(model, pairs, pks) -> int:
+    """Lock the rows, read them again and write the indexes that are still stale; how many rows."""
+    with transaction.atomic():
+        changed: dict[str, list] = {}
+        for obj in _rows(model, pairs).select_for_update().filter(pk__in=pks):
+            for hash_name in _fresh_indexes(obj, pairs):
+                changed.setdefault(hash_name, []).append(obj)
+        for hash_name, objs in changed.items():
+            model._base_manager.bulk_update(objs, [hash_name], batch_size=500)
+    return len({obj.pk for objs in changed.values() for obj in objs})

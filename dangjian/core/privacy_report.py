@@ -9,6 +9,7 @@ import datetime
 import io
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from openpyxl import Workbook
 from dangjian.organizations.models import Organization
 
 from .access import user_scope
-from .audit import ACTION_LABELS, action_label
+from .audit import ACTION_LABELS, action_label, audit_log
 from .models import AuditEntry
 
 REVEAL, EXPORT, READ = "reveal", "export", "read"
@@ -129,3 +130,13 @@ def report_xlsx(entries) -> bytes:
         out = io.BytesIO()
         workbook.save(out)
     return out.getvalue()
+
+
+def privacy_report_export(*, actor, entries, organization: Organization | None = None, filters: str = "") -> bytes:
+    """The report's spreadsheet of ``entries`` for ``actor``, and one audit entry for the download
+    (``audit.exported``: the filters as given and how many rows the file holds)."""
+    content = report_xlsx(entries)
+    with transaction.atomic():
+        audit_log(actor=actor, action="audit.exported", organization=organization,
+                  changes={"filters": filters, "count": min(entries.count(), XLSX_ROW_LIMIT)})
+    return content

@@ -4,7 +4,6 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +15,6 @@ from dangjian.organizations.models import Organization
 
 from . import privacy_report as report
 from .access import get_for, user_scope
-from .audit import audit_log
 from .watermark import XLSX
 
 
@@ -30,12 +28,19 @@ def _date(value: str, errors: list, label: str):
         return None
 
 
+def _id(value: str) -> int | None:
+    """A database id given in the query string, or None for anything else (``²``, ``-1``, ``1e9``…)."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number < 2**63 else None
+
+
 def _filters(request, errors: list) -> report.Filters:
     get = request.GET
     filters = report.Filters(start=_date(get.get("start", ""), errors, _("From")),
                              end=_date(get.get("end", ""), errors, _("To")))
-    if get.get("actor", "").isdigit():
-        filters.actor = int(get["actor"])
+    filters.actor = _id(get.get("actor", ""))
     if get.get("kind") in report.KIND_LABELS:
         filters.kind = get["kind"]
     if get.get("org"):
@@ -56,10 +61,8 @@ def personal_data_report(request):
     filters = _filters(request, errors)
     entries = filters.apply(scoped)
     if request.GET.get("format") == "xlsx":
-        content = report.report_xlsx(entries)
-        with transaction.atomic():
-            audit_log(actor=request.user, action="audit.exported", organization=filters.organization,
-                      changes={"filters": request.GET.urlencode(), "count": min(entries.count(), report.XLSX_ROW_LIMIT)})
+        content = report.privacy_report_export(actor=request.user, entries=entries, organization=filters.organization,
+                                               filters=request.GET.urlencode())
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(
             True, f"{_('Personal-data access report')}{timezone.localdate():%Y%m%d}.xlsx")

@@ -7,12 +7,19 @@ properties. The stamp is applied in two places only: :class:`WatermarkMiddleware
 answered at once (any view whose response is xlsx or docx for a signed-in user), and
 :func:`dangjian.core.exports.export_run` for files written by the worker (stamped for the
 requester; the middleware sees the mark and leaves them). Zip packs are not opened.
+
+Only files the platform generates are stamped. Stored files (a ``django.core.files.File`` behind a
+``FileResponse``: users' attachments, which go out byte for byte, and the worker's exports, stamped
+already) are not opened, and a file larger than :data:`MAX_UNCOMPRESSED` unpacked goes out as
+written (logged) rather than being unpacked in a worker's memory.
 """
 import io
 import logging
 import zipfile
 from xml.sax.saxutils import escape
 
+from django.conf import settings
+from django.core.files import File
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -26,6 +33,9 @@ KINDS = {XLSX: "xlsx", DOCX: "docx"}
 FILE_LANGUAGE = "zh-hans"
 # Kept in the file's keywords property: marks a stamped file and for whom.
 MARK = "dangjian-watermark:"
+# The most a download may unpack to (all zip members together) for the middleware to stamp it;
+# ``WATERMARK_MAX_UNCOMPRESSED`` in the settings overrides it.
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
 
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 _DC = "http://purl.org/dc/elements/1.1/"
@@ -169,10 +179,28 @@ def _docx(content: bytes, text: str, user) -> bytes:
 
 # The middleware -----------------------------------------------------------------------------------
 
-class WatermarkMiddleware:
-    """Stamps every xlsx or docx answered to a signed-in user (HttpResponse and FileResponse alike).
+def unpacked_size(content: bytes) -> int | None:
+    """The total size of a zip file's members as its directory declares them (reading a member
+    never gives more than declared), or None when it is no zip file."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return None
 
-    Files the worker stamped already for the same user (background exports) are left as they are.
+
+def is_stored_file(response) -> bool:
+    """Whether a response streams a stored file (an upload or a finished background export)."""
+    return isinstance(getattr(response, "file_to_stream", None), File)
+
+
+class WatermarkMiddleware:
+    """Stamps every xlsx or docx the platform generates for a signed-in user (HttpResponse and
+    FileResponse alike).
+
+    Stored files are left as they are: users' uploaded attachments (never rewritten) and files the
+    worker stamped already (background exports). So are files that would unpack to more than
+    :data:`MAX_UNCOMPRESSED`.
     """
 
     def __init__(self, get_response):
@@ -184,9 +212,17 @@ class WatermarkMiddleware:
         user = getattr(request, "user", None)
         if kind is None or response.status_code != 200 or user is None or not user.is_authenticated:
             return response
+        if is_stored_file(response):
+            return response
         streaming = response.streaming
         content = b"".join(response.streaming_content) if streaming else response.content
-        if stamped_for(content, user):
+        limit = getattr(settings, "WATERMARK_MAX_UNCOMPRESSED", MAX_UNCOMPRESSED)
+        size = unpacked_size(content)
+        if size is not None and size > limit:
+            logger.warning("Not watermarking a %s download for %s: it unpacks to %s bytes (limit %s)",
+                           kind, user.get_username(), size, limit)
+            stamped = content
+        elif stamped_for(content, user):
             stamped = content
         else:
             try:

@@ -52,9 +52,13 @@ def test_five_failures_lock_the_name_at_that_address_until_an_administrator_unlo
     response = client.post("/login/", {"username": "branch", "password": PASSWORD})
     assert response.status_code == 429 and "_auth_user_id" not in client.session
     assert locked_until("branch", "127.0.0.1") == until
-    assert actions(object_id=str(branch.pk)) == ["user.login_failed"] * 4 + ["user.locked_out", "user.login_failed"]
+    # Tries while locked are counted by django-axes but write no audit entry (no log flooding).
+    assert actions(object_id=str(branch.pk)) == ["user.login_failed"] * 4 + ["user.locked_out"]
+    for _ in range(3):
+        assert client.post("/login/", {"username": "branch", "password": "wrong"}).status_code == 429
+    assert actions(object_id=str(branch.pk)) == ["user.login_failed"] * 4 + ["user.locked_out"]
     failed = AuditEntry.objects.filter(action="user.login_failed", object_id=str(branch.pk)).order_by("id").last()
-    assert "127.0.0.1" in failed.note and "locked" in failed.note and failed.actor is None
+    assert "127.0.0.1" in failed.note and failed.actor is None and failed.changes == {"user": branch.pk}
     # Another address is not locked (the lock is the user name at one address).
     assert client.post("/login/", {"username": "branch", "password": PASSWORD}, REMOTE_ADDR="10.1.2.3").status_code == 302
     client.logout()
@@ -89,7 +93,23 @@ def test_unknown_names_are_counted_and_locked_too(client, db):
     for _ in range(5):
         response = client.post("/login/", {"username": "no-such-person", "password": "x"})
     assert response.status_code == 429
-    assert AuditEntry.objects.filter(action="user.locked_out", changes__username="no-such-person").count() == 1
+    assert AuditEntry.objects.filter(action="user.locked_out", changes__username="no…(14)").count() == 1
+
+
+def test_a_password_typed_as_the_user_name_is_not_kept_in_the_audit_log(client, db):
+    typed = "Hongqi-2026-piao"  # a password typed into the user-name box
+    client.post("/login/", {"username": typed, "password": "x"})
+    entry = AuditEntry.objects.filter(action="user.login_failed").order_by("id").last()
+    assert entry.changes == {"username": "Ho…(16)"} and entry.object_id in ("", None)
+    assert not AuditEntry.objects.filter(changes__icontains=typed).exists()
+    assert not AuditEntry.objects.filter(note__icontains=typed).exists()
+
+
+def test_successful_logins_leave_no_axes_access_log(client, personas):
+    from axes.models import AccessLog
+
+    assert client.post("/login/", {"username": "member", "password": PASSWORD}).status_code == 302
+    assert not AccessLog.objects.exists()
 
 
 def test_the_api_token_endpoint_counts_failures_the_same_way(client, personas):
@@ -108,7 +128,18 @@ def test_the_api_token_endpoint_counts_failures_the_same_way(client, personas):
 def test_an_api_token_sign_in_is_audited(client, personas):
     response = client.post("/api/v1/auth/token/", {"username": "member", "password": PASSWORD})
     assert response.status_code == 200 and response.json()["token"]
-    assert "user.logged_in" in actions(object_id=str(personas["member"].pk))
+    assert actions(object_id=str(personas["member"].pk)) == ["user.logged_in"]
+
+
+@override_settings(PASSWORD_MAX_AGE_DAYS=90)
+def test_an_expired_password_gets_no_api_token(client, personas):
+    member = personas["member"]
+    User.objects.filter(pk=member.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    response = client.post("/api/v1/auth/token/", {"username": "member", "password": PASSWORD})
+    assert response.status_code == 403 and response.json()["code"] == "password_expired"
+    assert not Token.objects.filter(user=member).exists()
+    assert actions(object_id=str(member.pk)) == ["user.login_failed"]
+    assert "password_expired" in AuditEntry.objects.get(action="user.login_failed", object_id=str(member.pk)).note
 
 
 def test_test_client_login_and_force_login_still_work(client, personas):
@@ -170,6 +201,27 @@ def test_an_old_password_must_be_changed_before_anything_else(client, personas):
     member.refresh_from_db()
     assert timezone.now() - member.password_changed_at < timedelta(minutes=1)
     assert client.get("/").status_code == 200
+
+
+@override_settings(PASSWORD_MAX_AGE_DAYS=90)
+def test_every_way_of_setting_a_password_dates_it(db):
+    from django.contrib.auth.hashers import make_password
+
+    before = timezone.now()
+    created = User.objects.create_user("wang", password="Hongqi-2026-piao")
+    superuser = User.objects.create_superuser("root2", password="Hongqi-2026-piao")
+    for user in (created, superuser):
+        assert User.objects.get(pk=user.pk).password_changed_at >= before
+    # A hash assigned directly (as createsuperuser's or a script's) is dated too; other saves keep the date.
+    old = timezone.now() - timedelta(days=100)
+    User.objects.filter(pk=created.pk).update(password_changed_at=old)
+    user = User.objects.get(pk=created.pk)
+    user.full_name = "王"
+    user.save()
+    assert User.objects.get(pk=created.pk).password_changed_at == old
+    user.password = make_password("Hongqi-2027-piao")
+    user.save(update_fields=["password"])
+    assert User.objects.get(pk=created.pk).password_changed_at >= before
 
 
 @override_settings(PASSWORD_MAX_AGE_DAYS=90)
@@ -277,11 +329,21 @@ def test_turning_totp_off_needs_a_current_code(client_for, personas):
     assert "user.otp_disabled" in actions(object_id=str(personas["branch"].pk))
 
 
-def test_a_totp_user_gets_no_api_token_for_a_password_alone(client, client_for):
+def test_a_totp_user_gets_no_api_token_for_a_password_alone(client, client_for, personas):
     set_up_totp(client_for("member"))
     client.logout()
     response = client.post("/api/v1/auth/token/", {"username": "member", "password": PASSWORD})
     assert response.status_code == 403 and response.json()["code"] == "otp_required"
+    # Refused before a token exists: none was created to be found or used later.
+    assert not Token.objects.filter(user=personas["member"]).exists()
+    assert "user.logged_in" not in actions(object_id=str(personas["member"].pk))
+
+
+@override_settings(OTP_REQUIRED_ROLES=["organizer"])
+def test_a_role_that_requires_totp_gets_no_api_token_either(client, personas):
+    response = client.post("/api/v1/auth/token/", {"username": "organizer", "password": PASSWORD})
+    assert response.status_code == 403 and response.json()["code"] == "otp_required"
+    assert not Token.objects.filter(user=personas["organizer"]).exists()
 
 
 @override_settings(OTP_REQUIRED_ROLES=["organizer"])
@@ -299,6 +361,35 @@ def test_roles_that_require_totp_set_it_up_before_anything_else(client, db):
     client.logout()
     assert client.post("/login/", {"username": "member", "password": PASSWORD}).status_code == 302
     assert client.get("/").status_code == 200  # members are not forced
+
+
+@override_settings(OTP_REQUIRED_ROLES=["organizer"])
+def test_a_role_granted_after_login_applies_at_the_next_request(client, personas, org):
+    from dangjian.accounts.services import role_grant
+
+    assert client.post("/login/", {"username": "member", "password": PASSWORD}).status_code == 302
+    assert client.get("/").status_code == 200
+    role_grant(actor=personas["admin"], user=personas["member"], role="organizer", organization=org["branch"])
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/two-step/setup/"
+
+
+def test_a_device_set_up_elsewhere_asks_open_sessions_for_the_code(client, personas):
+    from django.test import Client
+
+    assert client.post("/login/", {"username": "branch", "password": PASSWORD}).status_code == 302
+    assert client.get("/").status_code == 200
+    other = Client()
+    other.force_login(personas["branch"])
+    key, _ = set_up_totp(other)
+    response = client.get("/members/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-step/verify/")
+    # Verifying a code saves the device but changes nothing sign-in demands: no new version.
+    version = User.objects.get(pk=personas["branch"].pk).security_version
+    time.sleep(0.01)
+    assert client.post("/accounts/two-step/verify/", {"token": code_for(key, ahead=1)}).status_code == 302
+    assert User.objects.get(pk=personas["branch"].pk).security_version == version
+    assert client.get("/members/").status_code == 200
 
 
 @override_settings(OTP_REQUIRED_FOR_ADMINS=True)
@@ -343,6 +434,38 @@ def sso_callback(client, claims):
 
 
 @override_settings(**OIDC)
+def test_sso_binds_no_one_by_user_name_by_default(client, personas):
+    for name in ("admin", "branch"):
+        response = sso_callback(client, {"sub": f"idp-{name}", "preferred_username": name})
+        assert response["Location"] == "/sso/refused/" and "_auth_user_id" not in client.session
+    assert not User.objects.filter(sso_subject__startswith="idp-").exists()
+    # An administrator's stored subject is the link.
+    User.objects.filter(pk=personas["branch"].pk).update(sso_subject="gov-4711")
+    sso_callback(client, {"sub": "gov-4711"})
+    assert client.session["_auth_user_id"] == str(personas["branch"].pk)
+
+
+@override_settings(**OIDC, SSO_OIDC_MATCH_USERNAME=True, OTP_REQUIRED_ROLES=["organizer"])
+def test_sso_by_user_name_never_binds_administrators_or_two_step_roles(client, personas):
+    for name in ("admin", "organizer"):
+        response = sso_callback(client, {"sub": f"idp-{name}", "preferred_username": name})
+        assert response["Location"] == "/sso/refused/" and "_auth_user_id" not in client.session
+        assert User.objects.get(username=name).sso_subject is None
+
+
+@override_settings(**OIDC, SSO_OIDC_MATCH_USERNAME=True, SSO_OIDC_USERNAME_CLAIM="email")
+def test_sso_by_e_mail_needs_a_verified_address(client, db):
+    li = User.objects.create_user("li@example.gov.cn", password="Hongqi-2026-piao")
+    claims = {"sub": "idp-li", "email": "li@example.gov.cn"}
+    for unverified in ({}, {"email_verified": False}):
+        assert sso_callback(client, {**claims, **unverified})["Location"] == "/sso/refused/"
+    assert User.objects.get(pk=li.pk).sso_subject is None
+    sso_callback(client, {**claims, "email_verified": True})
+    assert client.session["_auth_user_id"] == str(li.pk)
+    assert User.objects.get(pk=li.pk).sso_subject == "idp-li"
+
+
+@override_settings(**OIDC, SSO_OIDC_MATCH_USERNAME=True)
 def test_sso_signs_in_a_known_subject_and_binds_by_user_name_once(client, personas):
     assert "/oidc/authenticate/" in client.get("/login/").content.decode()
     response = sso_callback(client, {"sub": "gov-4711", "preferred_username": "branch"})

@@ -144,3 +144,26 @@ def test_a_value_edited_during_rotation_is_not_overwritten(settings, member):
     Member.objects.filter(pk=member.pk).update(phone="13700000000")  # a user's edit after the batch was read
     _rewrite(Member, [(member.pk, {"phone": old_token}, ["phone"])])
     assert Member.objects.get(pk=member.pk).phone == "13700000000"
+
+
+def test_a_value_edited_during_reindex_keeps_the_index_of_its_new_value(monkeypatch, member):
+    from dangjian.core.pii_maintenance import reindex
+
+    old_phone, new_phone = member.phone, "13700000001"
+    Member.objects.filter(pk=member.pk).update(phone_hash="stale")  # this row needs reindexing
+    real = pii.blind_index
+    edited = []
+
+    def edit_while_reading(kind, value):
+        if kind == "phone" and value == old_phone and not edited:
+            # A user's edit after the batch was read and before it is written.
+            Member.objects.filter(pk=member.pk).update(phone=new_phone, phone_hash=real("phone", new_phone))
+            edited.append(True)
+        return real(kind, value)
+
+    monkeypatch.setattr(pii, "blind_index", edit_while_reading)
+    reindex(batch=500)
+    assert edited
+    stored = Member.objects.get(pk=member.pk)
+    assert stored.phone == new_phone
+    assert stored.phone_hash == real("phone", new_phone)  # not the index of the number read first

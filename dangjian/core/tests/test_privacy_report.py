@@ -76,3 +76,26 @@ def test_xlsx_download_is_audited_and_carries_no_personal_data(client_for, perso
     assert member.name not in cells and member.phone not in cells
     assert AuditEntry.objects.filter(action="audit.exported", actor=personas["auditor"]).exists()
     assert "auditor" in book.worksheets[0].oddHeader.center.text  # watermarked like every download
+
+
+def test_odd_actor_values_are_ignored_not_an_error(client_for, personas, org):
+    _reveal(personas, org)
+    client = client_for("auditor")
+    everyone = client.get(URL).context["page_obj"].paginator.count
+    for odd in ("²", "١٢", "-1", "0", "9" * 30, "1e3", " "):
+        response = client.get(URL, {"actor": odd})
+        assert response.status_code == 200, odd
+        assert response.context["page_obj"].paginator.count == everyone, odd
+
+
+def test_the_export_service_writes_the_file_and_one_audit_entry(personas, org):
+    from dangjian.core.privacy_report import Filters, privacy_report_export, scoped_entries
+
+    _reveal(personas, org, purpose="核对")
+    entries = Filters(kind="reveal").apply(scoped_entries(personas["auditor"]))
+    content = privacy_report_export(actor=personas["auditor"], entries=entries, organization=org["street"],
+                                    filters="kind=reveal")
+    assert openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].max_row == entries.count() + 1
+    logged = AuditEntry.objects.get(action="audit.exported", actor=personas["auditor"])
+    assert (logged.organization_id, logged.changes) == (org["street"].pk, {"filters": "kind=reveal",
+                                                                           "count": entries.count()})

@@ -55,3 +55,41 @@ def test_default_comes_from_the_setting_and_dry_run_deletes_nothing(settings, pe
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
     call_command("prune_audit_log")
     assert not AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def _task_result(finished_days_ago):
+    long_ago = timezone.now() - datetime.timedelta(days=finished_days_ago)
+    return DBTaskResult.objects.create(
+        status="FAILED", finished_at=long_ago, args_kwargs={}, task_path="dangjian.core.tasks.worker_heartbeat",
+        backend_name="default", run_after=long_ago, exception_class_path="", traceback="")
+
+
+def test_retry_records_go_with_their_pruned_task_results(settings, personas):
+    import uuid
+
+    from dangjian.core.models import TaskAttempt
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    old, young = _task_result(400), _task_result(10)
+    attempts = {
+        "old": TaskAttempt.objects.create(result_id=str(old.id), first_id="a", attempt=2),
+        "young": TaskAttempt.objects.create(result_id=str(young.id), first_id="b", attempt=2),
+        "gone": TaskAttempt.objects.create(result_id=str(uuid.uuid4()), first_id="c", attempt=3),
+    }
+    assert audit_prune(keep_days=365, batch=1, dry_run=True).task_attempts == 2
+    assert TaskAttempt.objects.count() == 3
+    pruned = audit_prune(keep_days=365, batch=1)
+    assert pruned.task_attempts == 2
+    assert list(TaskAttempt.objects.values_list("pk", flat=True)) == [attempts["young"].pk]
+    assert AuditEntry.objects.get(action="audit.pruned").changes["attempts"] == 2
+
+
+def test_retry_records_are_kept_when_results_live_elsewhere(settings, personas):
+    import uuid
+
+    from dangjian.core.models import TaskAttempt
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TaskAttempt.objects.create(result_id=str(uuid.uuid4()), first_id="rq-job", attempt=2)  # an RQ job's id
+    assert audit_prune(keep_days=365).task_attempts == 0
+    assert TaskAttempt.objects.filter(first_id="rq-job").exists()

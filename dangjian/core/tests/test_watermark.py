@@ -101,3 +101,72 @@ def test_cost_on_five_thousand_rows(personas):
     print(f"watermark of a 5,000-row xlsx ({len(content)} bytes): {elapsed * 1000:.0f} ms")
     assert zipfile.ZipFile(io.BytesIO(stamped)).testzip() is None
     assert elapsed < 5
+
+
+def _docx_bytes(text="会议纪要") -> bytes:
+    document = Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_uploaded_attachments_download_byte_identical(settings, tmp_path, client_for, org):
+    from django.core.files.base import ContentFile
+
+    from dangjian.orglife.models import Meeting, MeetingAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    meeting = Meeting.objects.create(organization=org["branch"], kind="theme_day", topic="t", starts_at=timezone.now())
+    original = _docx_bytes()
+    item = MeetingAttachment.objects.create(meeting=meeting, file=ContentFile(original, name="minutes.docx"),
+                                            title="会议纪要.docx")
+    response = client_for("branch").get(reverse("orglife:attachment", args=[item.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert b"".join(response.streaming_content) == original  # the user's own document is not rewritten
+
+
+def _middleware_answer(rf, user, response):
+    from dangjian.core.watermark import WatermarkMiddleware
+
+    request = rf.get("/x/")
+    request.user = user
+    return WatermarkMiddleware(lambda _request: response)(request)
+
+
+def test_files_unpacking_beyond_the_limit_go_out_as_written(settings, rf, personas, caplog):
+    from django.http import HttpResponse
+
+    from dangjian.core.watermark import XLSX
+
+    big = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_workbook())) as source, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info))
+        out.writestr("xl/media/padding.bin", b"\0" * 3_000_000)  # compresses to a few kB
+    content = big.getvalue()
+    assert len(content) < 100_000
+    settings.WATERMARK_MAX_UNCOMPRESSED = 2_000_000
+    with caplog.at_level("WARNING", logger="dangjian.core.watermark"):
+        answered = _middleware_answer(rf, personas["branch"], HttpResponse(content, content_type=XLSX))
+    assert answered.content == content and "unpacks to" in caplog.text
+    settings.WATERMARK_MAX_UNCOMPRESSED = 4_000_000  # under the limit the same file is stamped
+    stamped = _middleware_answer(rf, personas["branch"], HttpResponse(content, content_type=XLSX)).content
+    assert stamped_for(stamped, personas["branch"])
+
+
+def test_generated_file_responses_are_stamped_stored_ones_are_not(settings, tmp_path, rf, personas):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+    from django.http import FileResponse
+
+    from dangjian.core.watermark import XLSX
+
+    content = _workbook()
+    generated = _middleware_answer(rf, personas["branch"], FileResponse(io.BytesIO(content), content_type=XLSX))
+    assert stamped_for(b"".join(generated.streaming_content), personas["branch"])
+    storage = FileSystemStorage(location=tmp_path)
+    name = storage.save("upload.xlsx", ContentFile(content))
+    stored = _middleware_answer(rf, personas["branch"], FileResponse(storage.open(name, "rb"), content_type=XLSX))
+    assert b"".join(stored.streaming_content) == content

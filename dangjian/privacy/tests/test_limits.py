@@ -1,10 +1,27 @@
 """Rate limits on residents' form posts and public pages: beyond the limit a 429 page, nothing written."""
+import itertools
+import uuid
+
+import pytest
 from django.test import override_settings
 
 from dangjian.grid.models import ServiceRequest
 from dangjian.privacy.models import Consent, PersonalDataRequest
 
 from .test_privacy import request_form
+
+_windows = itertools.count(uuid.uuid4().int % 10**6)
+
+
+@pytest.fixture(autouse=True)
+def frozen_window(monkeypatch):
+    """Each test counts inside one fixed window of its own: a real minute could turn over mid-test."""
+    from types import SimpleNamespace
+
+    import dangjian.core.ratelimit as ratelimit
+
+    moment = next(_windows) * 3600 + 1.0
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: moment))
 
 
 @override_settings(RATE_LIMITS={"resident_post": "10/min", "public_page": "60/min"})

@@ -17,12 +17,13 @@ and committed in a thread of its own, and removed again at the end of each test,
 from __future__ import annotations
 
 import datetime
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
+
+from dangjian.core.testing import committed, race
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql",
@@ -31,52 +32,6 @@ pytestmark = [
 ]
 
 HOLD = 0.3  # seconds the winner keeps its locks
-
-
-def committed(call, *args, **kwargs):
-    """Run ``call`` in a thread of its own (own connection), so that what it writes is committed."""
-    result: list = []
-
-    def run():
-        try:
-            result.append(call(*args, **kwargs))
-        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
-            result.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=60)
-    if isinstance(result[0], Exception):
-        raise result[0]
-    return result[0]
-
-
-def race(*calls):
-    """Run each call in its own thread, all released at once; one (outcome, started, finished) per call."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            started = time.monotonic()
-            try:
-                outcome = call()
-            except Exception as error:  # noqa: BLE001 - the loser's error is what the test checks
-                outcome = error
-            results[index] = (outcome, started, time.monotonic())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert all(r is not None for r in results), "a contender did not finish"
-    return results
 
 
 def one_winner(results):

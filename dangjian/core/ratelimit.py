@@ -37,25 +37,31 @@ def who(request) -> str:
     return f"ip:{client_ip(request) or 'unknown'}"
 
 
-def over_limit(request, rate_name: str, group: str) -> int:
-    """Count one call; the seconds to wait if it is over the limit, else 0."""
-    rates = {**DEFAULT_RATES, **getattr(settings, "RATE_LIMITS", {})}
-    limit, period = parse_rate(rates.get(rate_name, "0/min"))
+def count_call(bucket: str, rate: str) -> int:
+    """Count one call in the fixed window of ``rate`` (``"10/min"``) for ``bucket``; the seconds to wait
+    if that call is over the limit, else 0. A failing cache lets the call through."""
+    limit, period = parse_rate(rate)
     if limit <= 0:
         return 0
     now = time.time()
-    bucket = f"rl:{group}:{who(request)}:{int(now // period)}"
+    key = f"{bucket}:{int(now // period)}"
     try:
-        cache.add(bucket, 0, timeout=period + 1)
+        cache.add(key, 0, timeout=period + 1)
         try:
-            count = cache.incr(bucket)
+            count = cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(bucket, 1, timeout=period + 1)
+            cache.set(key, 1, timeout=period + 1)
             count = 1
     except Exception:  # a cache that is down must not take the page down with it
-        logger.warning("Rate limit cache unavailable; %s let through", group, exc_info=True)
+        logger.warning("Rate limit cache unavailable; %s let through", bucket, exc_info=True)
         return 0
     return int(period - now % period) + 1 if count > limit else 0
+
+
+def over_limit(request, rate_name: str, group: str) -> int:
+    """Count one call; the seconds to wait if it is over the limit, else 0."""
+    rates = {**DEFAULT_RATES, **getattr(settings, "RATE_LIMITS", {})}
+    return count_call(f"rl:{group}:{who(request)}", rates.get(rate_name, "0/min"))
 
 
 def too_many(request, retry: int):

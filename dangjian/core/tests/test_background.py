@@ -15,6 +15,15 @@ from .sample_tasks import counted, flaky
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def worker_keeps_the_test_connection(monkeypatch):
+    """The worker closes "old" connections between tasks; inside a test's transaction (autocommit off)
+    Django counts the test's own PostgreSQL connection as unusable and would close it."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
 @pytest.fixture
 def key():
     return f"runs-{uuid.uuid4().hex}"

@@ -14,13 +14,13 @@ tests run on.)
 """
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from dangjian.core.testing import committed, race
 from dangjian.grid import workflow
 from dangjian.grid.choices import Channel, RequestAction, RequestStatus
 from dangjian.grid.models import Building, RequestCategory, RequestTransition, ServiceRequest
@@ -33,27 +33,6 @@ pytestmark = [
 
 A, S = RequestAction, RequestStatus
 HOLD = 0.3  # seconds the winning step keeps the row locked
-
-
-def committed(call, *args, **kwargs):
-    """Run ``call`` in a thread of its own, on its own connection, so that what it writes is
-    committed (not rolled back with the test) and seen by the contenders."""
-    result: list = []
-
-    def run():
-        try:
-            result.append(call(*args, **kwargs))
-        except Exception as error:  # noqa: BLE001 - re-raised below, in the test's thread
-            result.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=60)
-    if isinstance(result[0], Exception):
-        raise result[0]
-    return result[0]
 
 
 @pytest.fixture
@@ -115,34 +94,6 @@ def _file_request(people, to):
         workflow.request_transition(request=request, action=action, actor=people["community"])
     assert request.status == (to or S.REPORTED)
     return request
-
-
-def race(*calls):
-    """Run each call in its own thread (own connection), all released at once by a barrier.
-    Returns one (outcome, started, finished) per call: outcome is the call's result or the
-    exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            started = time.monotonic()
-            try:
-                outcome = call()
-            except Exception as error:  # noqa: BLE001 - the loser's error is what the test checks
-                outcome = error
-            results[index] = (outcome, started, time.monotonic())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert all(r is not None for r in results), "a contender did not finish"
-    return results
 
 
 def one_winner(results):

@@ -22,6 +22,7 @@ help:
 	@echo "make load   mixed workload of personas with locust at 10, 50 and 100 users (gunicorn, PostgreSQL; ~6 min)"
 	@echo "make faults  PostgreSQL restarted under load, worker killed mid-task (root: restarts PostgreSQL)"
 	@echo "make backup-drill  back up, change, restore and compare fingerprints on a fresh demo database"
+	@echo "make fuzz   the long run of schemathesis (API, Open311) and the fuzzed imports and forms (30+ min)"
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)

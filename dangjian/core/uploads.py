@@ -22,30 +22,9 @@ EVIDENCE_TYPES = frozenset(_MAGIC) | PHOTO_TYPES
 
 
 def clean_evidence(upload, field: str = "evidence") -> ContentFile:
-    """An uploaded evidence file checked (type, size, content), ready to be saved. Photos come back
-    re-encoded without their metadata under a random name; documents keep their file name. Errors are
-    raised under ``field``."""
-    from dangjian.grid.services_requests import clean_photo
-
-    name = Path(getattr(upload, "name", "") or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise ValidationError({field: ValidationError(
-            _("Only PDF, Word, Excel files and JPG or PNG photos can be attached."), code="evidence_file_type")})
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({field: ValidationError(_("The file may be at most 10 MB."), code="evidence_file_size")})
-    if suffix in PHOTO_TYPES:
-        try:
-            return clean_photo(upload)
-        except ValidationError as exc:
-            raise ValidationError({field: exc.messages}) from None
-    upload.seek(0)
-    content = upload.read()
-    upload.seek(0)
-    if not any(content.startswith(magic) for magic in _MAGIC[suffix]):
-        raise ValidationError({field: ValidationError(
-            _("The file is not a valid %(kind)s file.") % {"kind": suffix[1:].upper()}, code="evidence_file_content")})
-    return ContentFile(content, name=name)
+    """An uploaded evidence file checked (type, size, content), ready to be saved: :func:`clean_upload`
+    with the evidence kinds, errors coded ``evidence_file_type``, ``_size``, ``_content`` under ``field``."""
+    return clean_upload(upload, field=field, types=EVIDENCE_TYPES, code="evidence_file")
 
 
 # Further kinds some pages accept besides evidence (meeting files, course material, recruitment
@@ -66,11 +45,12 @@ def _is_text(content: bytes) -> bool:
     return False
 
 
-def clean_upload(upload, *, field: str, types, max_bytes: int = EVIDENCE_MAX_BYTES) -> ContentFile:
+def clean_upload(upload, *, field: str, types, max_bytes: int = EVIDENCE_MAX_BYTES,
+                 code: str = "upload_file") -> ContentFile:
     """An uploaded file checked like evidence (its kind among ``types``, its size, its first bytes
     matching its kind; a text file must be text), ready to be saved. JPEG, PNG and WebP photos come
     back re-encoded without their metadata under a random name; other files keep their name. Errors
-    are raised under ``field`` with codes ``upload_file_type``, ``upload_file_size``, ``upload_file_content``."""
+    are raised under ``field`` with codes ``<code>_type``, ``<code>_size``, ``<code>_content``."""
     from dangjian.grid.services_requests import clean_photo
 
     name = Path(getattr(upload, "name", "") or "").name
@@ -78,17 +58,17 @@ def clean_upload(upload, *, field: str, types, max_bytes: int = EVIDENCE_MAX_BYT
     if suffix not in types:
         raise ValidationError({field: ValidationError(
             _("%(name)s: this kind of file cannot be attached (allowed: %(types)s).")
-            % {"name": name, "types": " ".join(sorted(t.lstrip(".") for t in types))}, code="upload_file_type")})
+            % {"name": name, "types": " ".join(sorted(t.lstrip(".") for t in types))}, code=f"{code}_type")})
     if upload.size > max_bytes:
         raise ValidationError({field: ValidationError(_("%(name)s is larger than %(mb)s MB.")
                                                       % {"name": name, "mb": max_bytes // (1024 * 1024)},
-                                                      code="upload_file_size")})
+                                                      code=f"{code}_size")})
     if suffix in REENCODED_PHOTOS:
         try:
             return clean_photo(upload)
         except ValidationError:
             raise ValidationError({field: ValidationError(_("%(name)s is not a valid photo.") % {"name": name},
-                                                          code="upload_file_content")}) from None
+                                                          code=f"{code}_content")}) from None
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
@@ -97,5 +77,5 @@ def clean_upload(upload, *, field: str, types, max_bytes: int = EVIDENCE_MAX_BYT
     if not valid:
         raise ValidationError({field: ValidationError(
             _("%(name)s is not a valid %(kind)s file.") % {"name": name, "kind": suffix[1:].upper()},
-            code="upload_file_content")})
+            code=f"{code}_content")})
     return ContentFile(content, name=name)

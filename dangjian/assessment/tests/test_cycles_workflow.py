@@ -235,7 +235,7 @@ def test_evidence_rules(village_cycle, personas, settings, tmp_path):
         evidence_add(actor=village_sec, result=results["leadership"], kind=EvidenceKind.FILE,
                      file=SimpleUploadedFile("tool.exe", b"MZ..."))
     assert exc.value.error_dict["file"][0].code == "evidence_file_type"
-    assert "只能上传" in exc.value.message_dict["file"][0]  # told in Chinese
+    assert "不能上传" in exc.value.message_dict["file"][0]  # told in Chinese
     big = SimpleUploadedFile("big.pdf", b"x")
     big.size = 10 * 1024 * 1024 + 1
     with pytest.raises(ValidationError) as exc:
